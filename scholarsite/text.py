@@ -1,0 +1,872 @@
+"""Abstract and page rendering: plain text with TeX fragments, and Markdown pages, to safe HTML.
+
+Abstracts are parsed by a markdown-it-py instance that knows only paragraphs and a few inline
+rules (code spans, TeX math, TeX text macros, bare URLs, TeX typography): a line that starts with
+``1.`` or ``#`` stays text. Pages get CommonMark plus tables, heading anchors and the same math.
+
+Safety rules shared by both parsers:
+
+- source HTML is never passed through; every text is escaped;
+- only ``http``, ``https``, ``mailto`` and relative links are clickable;
+- math is typeset server-side to MathML with latex2mathml, and its output is rebuilt from the
+  element tree through an allowlist of elements and attributes. A formula that cannot be
+  typeset safely is shown as escaped TeX in ``<code class="tex">`` and reported as a problem.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from xml.etree.ElementTree import Element
+
+from latex2mathml.converter import convert_to_element
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.anchors import anchors_plugin
+
+__all__ = [
+    "RenderedText",
+    "abstract_plain_text",
+    "is_safe_url",
+    "render_abstract",
+    "render_markdown",
+    "render_page",
+    "slugify_heading",
+]
+
+MATHML_NAMESPACE = "http://www.w3.org/1998/Math/MathML"
+
+# Longest formula or macro argument looked for. Bounds the work on hostile input (an unclosed
+# `$` or `\cite{` in a 5 MB line) to linear time; real abstracts stay far below it.
+MAX_FORMULA_CHARS = 2000
+MAX_ARGUMENT_CHARS = 4000
+
+
+@dataclass(frozen=True)
+class RenderedText:
+    """A safe HTML fragment and the problems met while rendering it."""
+
+    html: str
+    problems: tuple[str, ...]
+
+
+# --------------------------------------------------------------------------- links
+
+
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def is_safe_url(url: str) -> bool:
+    """True for ``http``/``https``/``mailto`` URLs and relative references, False otherwise."""
+    scheme = _SCHEME.match(url)
+    if scheme:
+        return scheme.group(1).lower() in _SAFE_SCHEMES
+    head = re.split(r"[/?#]", url, maxsplit=1)[0]
+    return ":" not in head and not any(ord(c) < 0x20 for c in url)
+
+
+class _SafeMarkdown(MarkdownIt):
+    """markdown-it with our link policy instead of its deny-list."""
+
+    def validateLink(self, url: str) -> bool:
+        return is_safe_url(url)
+
+
+# --------------------------------------------------------------------------- math
+
+
+_ALLOWED_MATH_ELEMENTS = frozenset(
+    (  # noqa: SIM905 - a word list reads better than 28 quoted strings
+        "math mrow mi mn mo ms mtext mspace msub msup msubsup munder mover munderover mfrac"
+        " msqrt mroot mstyle mtable mtr mtd menclose mpadded mphantom merror mmultiscripts"
+        " mprescripts none"
+    ).split()
+)
+_ALLOWED_MATH_ATTRIBUTES = frozenset(
+    (  # noqa: SIM905
+        "display mathvariant stretchy fence separator largeop movablelimits accent accentunder"
+        " form lspace rspace width height depth voffset minsize maxsize mathsize displaystyle"
+        " scriptlevel linethickness notation columnalign rowalign columnlines rowlines"
+        " columnspacing rowspacing frame framespacing equalrows equalcolumns linebreak mathcolor"
+        " mathbackground symmetric rowspan columnspan"
+    ).split()
+)
+_SAFE_ATTRIBUTE_VALUE = re.compile(r"[A-Za-z0-9#.+\- ]{0,80}")
+_FORBIDDEN_COMMANDS = re.compile(
+    r"\\(href|url|style|class|cssId|html\w*|data\w*|attr\w*)(?![A-Za-z])"
+)
+_HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^<>]*>|<!--")
+_CHAR_REFERENCE = re.compile(r"&#(x[0-9A-Fa-f]{1,6}|[0-9]{1,7});")
+_UNKNOWN_COMMAND = re.compile(r"\\[A-Za-z]+")
+_MATH_ALPHANUMERIC = re.compile("[\u2100-\u214f\U0001d400-\U0001d7ff]")
+
+
+class _FormulaRejected(ValueError):
+    """Raised inside the formula pipeline; becomes a problem message, never escapes."""
+
+
+@dataclass(frozen=True)
+class _Formula:
+    """A typeset formula, or the reason it could not be typeset."""
+
+    html: str
+    plain: str
+    problem: str | None
+
+
+def _check_braces(tex: str) -> None:
+    depth = 0
+    for match in re.finditer(r"\\.|[{}]", tex, re.DOTALL):
+        token = match.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+            if depth < 0:
+                raise _FormulaRejected("unbalanced braces (a `}` closes nothing)")
+    if depth:
+        raise _FormulaRejected(f"unbalanced braces ({depth} `{{` never closed)")
+
+
+def _check_source(tex: str) -> None:
+    if len(tex) > MAX_FORMULA_CHARS:
+        raise _FormulaRejected(f"longer than {MAX_FORMULA_CHARS} characters")
+    if _HTML_TAG.search(tex):
+        raise _FormulaRejected("it contains HTML markup")
+    forbidden = _FORBIDDEN_COMMANDS.search(tex)
+    if forbidden:
+        raise _FormulaRejected(f"\\{forbidden.group(1)} is not allowed in formulas")
+    _check_braces(tex)
+
+
+def _decode_character(match: re.Match[str]) -> str:
+    reference = match.group(1)
+    code = int(reference[1:], 16) if reference[0] == "x" else int(reference)
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or (code < 0x20 and code not in (9, 10, 13)):
+        raise _FormulaRejected(f"it asks for the invalid character U+{code:04X}")
+    return chr(code)
+
+
+def _element_text(text: str | None) -> str:
+    """latex2mathml's text with its character references decoded (it double-escapes them)."""
+    if not text:
+        return ""
+    decoded = _CHAR_REFERENCE.sub(_decode_character, text)
+    unknown = _UNKNOWN_COMMAND.search(decoded)
+    if unknown:
+        raise _FormulaRejected(f"unknown command {unknown.group()}")
+    return decoded
+
+
+def _attributes_html(element: Element) -> str:
+    parts = []
+    for name, value in sorted(element.attrib.items()):
+        if name == "xmlns" and value == MATHML_NAMESPACE:
+            continue
+        if name not in _ALLOWED_MATH_ATTRIBUTES:
+            raise _FormulaRejected(f"it would produce the attribute {name!r}")
+        if not _SAFE_ATTRIBUTE_VALUE.fullmatch(value):
+            raise _FormulaRejected(f"it would produce {name}={value!r}")
+        parts.append(f' {name}="{html.escape(value)}"')
+    return "".join(parts)
+
+
+def _element_html(element: Element) -> str:
+    """Serialise a latex2mathml element tree through the allowlist."""
+    tag = element.tag
+    if tag not in _ALLOWED_MATH_ELEMENTS:
+        raise _FormulaRejected(f"it would produce the element <{tag}>")
+    inner = html.escape(_element_text(element.text), quote=False)
+    inner += "".join(_element_html(child) for child in element)
+    tail = html.escape(_element_text(element.tail), quote=False)
+    return f"<{tag}{_attributes_html(element)}>{inner}</{tag}>{tail}"
+
+
+def _math_html(tree: Element, tex: str, display: bool) -> str:
+    mode = "block" if display else "inline"
+    body = "".join(_element_html(child) for child in tree)
+    annotation = html.escape(tex, quote=False)
+    return (
+        f'<math xmlns="{MATHML_NAMESPACE}" display="{mode}"><semantics>{body}'
+        f'<annotation encoding="application/x-tex">{annotation}</annotation>'
+        "</semantics></math>"
+    )
+
+
+_COMBINING_ACCENTS = {
+    "~": "\u0303",
+    "\u02dc": "\u0303",
+    "^": "\u0302",
+    "\u02c6": "\u0302",
+    "\u00af": "\u0304",
+    "\u203e": "\u0305",
+    "\u02d9": "\u0307",
+    "\u00a8": "\u0308",
+    "\u2192": "\u20d7",
+    "\u02c7": "\u030c",
+    "\u02d8": "\u0306",
+    "\u00b4": "\u0301",
+    "`": "\u0300",
+}
+_SPACED_PUNCTUATION = re.compile(r"\s+(?=[()\[\],;^_/])|(?<=[(\[])\s+")
+
+
+def _fold_math_letters(text: str) -> str:
+    return _MATH_ALPHANUMERIC.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
+def _wrap(text: str) -> str:
+    """Parenthesise a multi-character script or fraction part: `n^(ω+3)`, but `M_⟨3⟩`."""
+    return text if len(text) <= 1 or text[0] in "([{|\u27e8\u2016" else f"({text})"
+
+
+def _accented(base: str, accent: str) -> str:
+    combining = _COMBINING_ACCENTS.get(accent.strip())
+    if combining and len(base) == 1:
+        return unicodedata.normalize("NFC", base + combining)
+    return base + accent
+
+
+def _children_plain(element: Element) -> list[str]:
+    return [_element_plain(child) for child in element]
+
+
+def _element_plain(element: Element) -> str:
+    """Readable text for a MathML element: `Õ(n^(ω+3))`, `M_⟨3⟩`, `a/b`."""
+    tag = element.tag
+    if tag in ("mi", "mn", "mo", "mtext", "ms"):
+        text = _fold_math_letters(_element_text(element.text))
+        return f" {text} " if len(text) > 1 and text.isalpha() else text
+    if tag in ("mphantom", "annotation"):
+        return ""
+    if tag == "mspace":
+        return "" if element.attrib.get("width", "").startswith("-") else " "
+    parts = _children_plain(element)
+    if tag in ("mover", "munder") and len(parts) == 2:
+        return _accented(parts[0], parts[1])
+    if tag in ("msup", "msub") and len(parts) == 2:
+        script = parts[1].strip()
+        if tag == "msup" and script and set(script) <= set("\u2032\u2033\u2034*"):
+            return parts[0] + script
+        return parts[0] + ("^" if tag == "msup" else "_") + _wrap(script)
+    if tag in ("msubsup", "munderover") and len(parts) == 3:
+        return f"{parts[0]}_{_wrap(parts[1].strip())}^{_wrap(parts[2].strip())}"
+    if tag == "mfrac" and len(parts) == 2:
+        return f"{_wrap(parts[0].strip())}/{_wrap(parts[1].strip())}"
+    if tag == "msqrt":
+        return "\u221a" + _wrap("".join(parts).strip())
+    if tag == "mroot" and len(parts) == 2:
+        return f"\u221a[{parts[1].strip()}]{_wrap(parts[0].strip())}"
+    if tag == "mtr":
+        return ", ".join(p.strip() for p in parts) + "; "
+    return "".join(parts)
+
+
+def _math_plain(tree: Element) -> str:
+    text = " ".join(_element_plain(tree).split())
+    return _SPACED_PUNCTUATION.sub("", text).strip()
+
+
+def _rejection_message(source: str, reason: str) -> str:
+    shown = source if len(source) <= 80 else source[:77] + "..."
+    return f"formula {shown} could not be typeset: {reason}; shown as TeX"
+
+
+def _tex_fallback(source: str, tex: str, reason: str) -> _Formula:
+    code = f'<code class="tex">{html.escape(source, quote=False)}</code>'
+    return _Formula(code, " ".join(tex.split()), _rejection_message(source, reason))
+
+
+@functools.lru_cache(maxsize=16384)
+def _typeset(source: str, tex: str, display: bool) -> _Formula:
+    """Typeset `tex` (written as `source`, delimiters included) or explain why not."""
+    try:
+        _check_source(tex)
+        tree = convert_to_element(tex, display="block" if display else "inline")
+        return _Formula(_math_html(tree, tex, display), _math_plain(tree), None)
+    except _FormulaRejected as rejected:
+        return _tex_fallback(source, tex, str(rejected))
+    except Exception as error:  # latex2mathml raises many types; each becomes a problem
+        reason = f"{type(error).__name__} {error}".strip()
+        return _tex_fallback(source, tex, f"latex2mathml failed ({reason})")
+
+
+# --------------------------------------------------------------------------- inline rules
+
+
+def _find_closing_dollar(src: str, start: int, end: int) -> int:
+    """Index of the `$` closing inline math opened just before `start`, or -1.
+
+    Pandoc's rule: the closing `$` follows a non-space and is not followed by a digit, so
+    "costs $5 and $10" stays text.
+    """
+    limit = min(end, start + MAX_FORMULA_CHARS)
+    pos = start
+    while True:
+        pos = src.find("$", pos, limit)
+        if pos < 0:
+            return -1
+        escaped = src[pos - 1] == "\\"
+        after = src[pos + 1] if pos + 1 < end else ""
+        if not escaped and not src[pos - 1].isspace() and not after.isdigit():
+            return pos
+        pos += 1
+
+
+def _math_bounds(src: str, pos: int, end: int) -> tuple[int, int, int, bool] | None:
+    """(content start, content end, position after the closer, display) for math at `pos`."""
+    limit = min(end, pos + MAX_FORMULA_CHARS)
+    if src.startswith("$$", pos):
+        close = src.find("$$", pos + 2, limit)
+        if close > pos + 2:
+            return pos + 2, close, close + 2, True
+        return None
+    if src[pos] == "$":
+        if pos + 1 >= end or src[pos + 1].isspace() or src[pos + 1] == "$":
+            return None
+        close = _find_closing_dollar(src, pos + 1, end)
+        return (pos + 1, close, close + 1, False) if close > 0 else None
+    for opener, closer, display in (("\\(", "\\)", False), ("\\[", "\\]", True)):
+        if src.startswith(opener, pos):
+            close = src.find(closer, pos + 2, limit)
+            if close > pos + 2:
+                return pos + 2, close, close + 2, display
+    return None
+
+
+def _tex_math_rule(state: StateInline, silent: bool) -> bool:
+    if state.src[state.pos] not in "$\\":
+        return False
+    bounds = _math_bounds(state.src, state.pos, state.posMax)
+    if bounds is None:
+        return False
+    start, close, after, display = bounds
+    if not silent:
+        token = state.push("tex_math", "math", 0)
+        token.content = state.src[start:close]
+        token.markup = state.src[state.pos : start]
+        token.meta = {"display": display, "source": state.src[state.pos : after]}
+    state.pos = after
+    return True
+
+
+def _group_end(src: str, pos: int, end: int) -> int:
+    """Index of the `}` matching the `{` at `pos`, or -1 (no group, unbalanced, too long)."""
+    if pos >= end or src[pos] != "{":
+        return -1
+    depth = 0
+    limit = min(end, pos + MAX_ARGUMENT_CHARS)
+    index = pos
+    while index < limit:
+        char = src[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return -1
+
+
+def _skip_optional_arguments(src: str, pos: int, end: int) -> int:
+    """Position after `[...]` optional arguments (as in `\\cite[p. 3]{key}`)."""
+    while pos < end and src[pos] == "[":
+        close = src.find("]", pos, min(end, pos + MAX_ARGUMENT_CHARS))
+        if close < 0:
+            return pos
+        pos = close + 1
+    return pos
+
+
+_STYLE_TAGS: dict[str, tuple[str, str] | None] = {
+    "emph": ("em", "em"),
+    "textit": ("em", "em"),
+    "textsl": ("em", "em"),
+    "textbf": ("strong", "strong"),
+    "textrm": None,
+    "textsf": None,
+    "textup": None,
+    "textmd": None,
+    "textnormal": None,
+    "textsc": None,
+    "text": None,
+    "mbox": None,
+    "underline": None,
+}
+_SWITCH_TAGS: dict[str, str | None] = {
+    "em": "em",
+    "it": "em",
+    "sl": "em",
+    "bf": "strong",
+    "rm": None,
+    "sf": None,
+    "sc": None,
+    "tt": "code",
+}
+_CITE_COMMANDS = frozenset({"cite", "citep", "citet", "citealp", "citealt", "citeauthor"})
+_WORD_SYMBOLS = {
+    "ldots": "\u2026",
+    "dots": "\u2026",
+    "textellipsis": "\u2026",
+    "LaTeX": "LaTeX",
+    "TeX": "TeX",
+    "textendash": "\u2013",
+    "textemdash": "\u2014",
+    "textquoteleft": "\u2018",
+    "textquoteright": "\u2019",
+    "textquotedblleft": "\u201c",
+    "textquotedblright": "\u201d",
+    "textbackslash": "\\",
+    "textbar": "|",
+    "textless": "<",
+    "textgreater": ">",
+    "textdegree": "\u00b0",
+    "texttimes": "\u00d7",
+    "copyright": "\u00a9",
+    "S": "\u00a7",
+    "P": "\u00b6",
+    "ss": "\u00df",
+    "ae": "\u00e6",
+    "AE": "\u00c6",
+    "oe": "\u0153",
+    "OE": "\u0152",
+    "aa": "\u00e5",
+    "AA": "\u00c5",
+    "o": "\u00f8",
+    "O": "\u00d8",
+    "l": "\u0142",
+    "L": "\u0141",
+    "i": "\u0131",
+    "j": "\u0237",
+    "quad": " ",
+    "qquad": " ",
+    "newline": " ",
+    "par": " ",
+}
+_ESCAPED_CHARACTERS = {
+    "$": "$",
+    "%": "%",
+    "&": "&",
+    "_": "_",
+    "#": "#",
+    "{": "{",
+    "}": "}",
+    ",": "\u202f",  # TeX's \, is a thin space that never breaks: NARROW NO-BREAK SPACE
+    ";": " ",
+    ":": " ",
+    " ": " ",
+    "\\": " ",
+    "!": "",
+    "-": "",
+    "/": "",
+    "@": "",
+}
+_TEXT_ACCENTS = {
+    "'": "\u0301",
+    "`": "\u0300",
+    "^": "\u0302",
+    '"': "\u0308",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    "u": "\u0306",
+    "v": "\u030c",
+    "H": "\u030b",
+    "c": "\u0327",
+    "k": "\u0328",
+    "r": "\u030a",
+    "d": "\u0323",
+    "b": "\u0331",
+}
+_DOTLESS = {"\\i": "i", "\\j": "j"}
+
+
+def _accent_argument(src: str, pos: int, end: int, letter_command: bool) -> tuple[str, int] | None:
+    """The accented letter after an accent command and the position after it."""
+    close = _group_end(src, pos, end)
+    if close > 0:
+        inner = src[pos + 1 : close].strip()
+        inner = _DOTLESS.get(inner, inner)
+        return (inner, close + 1) if len(inner) == 1 and inner.isalpha() else None
+    if not letter_command and pos < end and src[pos].isalpha():
+        return src[pos], pos + 1
+    return None
+
+
+def _push_styled(state: StateInline, tag: str | None, start: int, close: int) -> None:
+    """Push `<tag>` + the inline content of src[start:close] + `</tag>`."""
+    old_max = state.posMax
+    if tag == "code":
+        token = state.push("code_inline", "code", 0)
+        token.content = _unescape_tex(state.src[start:close])
+        return
+    if tag:
+        state.push(f"{tag}_open", tag, 1)
+    state.pos, state.posMax = start, close
+    state.md.inline.tokenize(state)
+    state.posMax = old_max
+    if tag:
+        state.push(f"{tag}_close", tag, -1)
+
+
+def _unescape_tex(text: str) -> str:
+    return re.sub(r"\\([$%&_#{}])", r"\1", text)
+
+
+def _push_link(state: StateInline, url: str, label_start: int, label_end: int) -> None:
+    href = state.md.normalizeLink(url)
+    if not state.md.validateLink(href) or not href.lower().startswith(("http:", "https:")):
+        _push_styled(state, None, label_start, label_end)
+        return
+    token = state.push("link_open", "a", 1)
+    token.attrs = {"href": href}
+    _push_styled(state, None, label_start, label_end)
+    state.push("link_close", "a", -1)
+
+
+def _word_macro(state: StateInline, name: str, pos: int, silent: bool) -> int:
+    """Handle `\\name...` starting at `pos` (just after the name); return the end or -1."""
+    src, end = state.src, state.posMax
+    if name in _STYLE_TAGS or name == "texttt":
+        close = _group_end(src, pos, end)
+        if close < 0:
+            return -1
+        if not silent:
+            style = _STYLE_TAGS.get(name)
+            _push_styled(state, "code" if name == "texttt" else style and style[0], pos + 1, close)
+        return close + 1
+    if name in _CITE_COMMANDS:
+        start = _skip_optional_arguments(src, pos, end)
+        close = _group_end(src, start, end)
+        if close < 0:
+            return -1
+        if not silent:
+            token = state.push("tex_cite", "span", 0)
+            keys = [key.strip() for key in src[start + 1 : close].split(",") if key.strip()]
+            token.meta = {"keys": keys}
+        return close + 1
+    if name == "url":
+        close = _group_end(src, pos, end)
+        if close < 0:
+            return -1
+        if not silent:
+            _push_link(state, src[pos + 1 : close].strip(), pos + 1, close)
+        return close + 1
+    if name == "href":
+        close = _group_end(src, pos, end)
+        label_close = _group_end(src, close + 1, end) if close > 0 else -1
+        if label_close < 0:
+            return -1
+        if not silent:
+            _push_link(state, src[pos + 1 : close].strip(), close + 2, label_close)
+        return label_close + 1
+    if name in _TEXT_ACCENTS:
+        argument = _accent_argument(src, pos, end, letter_command=True)
+        if argument is None:
+            return _plain_word(state, name, pos, silent)
+        if not silent:
+            state.pending += unicodedata.normalize("NFC", argument[0] + _TEXT_ACCENTS[name])
+        return argument[1]
+    return _plain_word(state, name, pos, silent)
+
+
+def _plain_word(state: StateInline, name: str, pos: int, silent: bool) -> int:
+    if name not in _WORD_SYMBOLS:
+        return -1
+    if not silent:
+        state.pending += _WORD_SYMBOLS[name]
+    return pos + 2 if state.src.startswith("{}", pos) else pos
+
+
+def _symbol_macro(state: StateInline, char: str, pos: int, silent: bool) -> int:
+    """Handle `\\<char>` (an escaped character or an accent); return the end or -1."""
+    if char in _TEXT_ACCENTS:
+        argument = _accent_argument(state.src, pos, state.posMax, letter_command=False)
+        if argument is None:
+            return -1
+        if not silent:
+            state.pending += unicodedata.normalize("NFC", argument[0] + _TEXT_ACCENTS[char])
+        return argument[1]
+    if char in _ESCAPED_CHARACTERS:
+        if not silent:
+            state.pending += _ESCAPED_CHARACTERS[char]
+        return pos
+    return -1
+
+
+def _tex_macro_rule(state: StateInline, silent: bool) -> bool:
+    """TeX text macros outside math. An unknown macro is left to the text rule: shown as is."""
+    src, pos = state.src, state.pos
+    if src[pos] != "\\" or pos + 1 >= state.posMax:
+        return False
+    name_match = re.compile(r"[A-Za-z]+").match(src, pos + 1, state.posMax)
+    if name_match:
+        after = _word_macro(state, name_match.group(), name_match.end(), silent)
+    else:
+        after = _symbol_macro(state, src[pos + 1], pos + 2, silent)
+    if after < 0:
+        return False
+    state.pos = after
+    return True
+
+
+_SWITCH = re.compile(r"\{\\(em|it|sl|bf|rm|sf|sc|tt)(?![A-Za-z])\s*")
+
+
+def _tex_switch_rule(state: StateInline, silent: bool) -> bool:
+    """Old-style font switches: `{\\em text}`, `{\\bf text}`."""
+    match = _SWITCH.match(state.src, state.pos, state.posMax)
+    if not match:
+        return False
+    close = _group_end(state.src, state.pos, state.posMax)
+    if close < 0:
+        return False
+    if not silent:
+        _push_styled(state, _SWITCH_TAGS[match.group(1)], match.end(), close)
+    state.pos = close + 1
+    return True
+
+
+def _tex_quote_rule(state: StateInline, silent: bool) -> bool:
+    """TeX's ``quote'' opening: two backticks that a later '' closes, before any code span."""
+    src, pos = state.src, state.pos
+    if not src.startswith("``", pos) or src.startswith("```", pos):
+        return False
+    limit = min(state.posMax, pos + MAX_ARGUMENT_CHARS)
+    closing_quote = src.find("''", pos + 2, limit)
+    closing_code = src.find("``", pos + 2, limit)
+    if closing_quote < 0 or 0 <= closing_code < closing_quote:
+        return False
+    if not silent:
+        state.pending += "\u201c"
+    state.pos = pos + 2
+    return True
+
+
+# --------------------------------------------------------------------------- core rules
+
+
+_BARE_URL = re.compile(r"(?<![\w@/.:-])https?://[\w\-]+[^\s<>\"`{}|\\^\[\]]*", re.ASCII)
+_URL_TRAILING = ".,;:!?'\"*"
+
+
+def _trim_url(url: str) -> str:
+    """Drop trailing punctuation, and a `)` that closes nothing in the URL."""
+    while url:
+        if url[-1] in _URL_TRAILING or (url[-1] == ")" and url.count(")") > url.count("(")):
+            url = url[:-1]
+        else:
+            return url
+    return url
+
+
+def _text_token(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def _split_urls(md: MarkdownIt, text: str) -> list[Token]:
+    tokens: list[Token] = []
+    pos = 0
+    for match in _BARE_URL.finditer(text):
+        url = _trim_url(match.group())
+        href = md.normalizeLink(url)
+        if match.start() < pos or "://" not in url or not md.validateLink(href):
+            continue
+        if match.start() > pos:
+            tokens.append(_text_token(text[pos : match.start()]))
+        link_open = Token("link_open", "a", 1)
+        link_open.attrs = {"href": href}
+        tokens += [link_open, _text_token(url), Token("link_close", "a", -1)]
+        pos = match.start() + len(url)
+    if pos < len(text):
+        tokens.append(_text_token(text[pos:]))
+    return tokens
+
+
+def _map_unlinked_text(state: StateCore, transform: Callable[[Token], list[Token]]) -> None:
+    """Replace every text token outside a link by `transform(token)`."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        depth = 0
+        children: list[Token] = []
+        for token in block.children:
+            if token.type == "link_open":
+                depth += 1
+            elif token.type == "link_close":
+                depth -= 1
+            if token.type == "text" and depth == 0:
+                children += transform(token)
+            else:
+                children.append(token)
+        block.children = children
+
+
+def _bare_urls_rule(state: StateCore) -> None:
+    """Bare http(s) URLs become links; trailing punctuation stays outside."""
+
+    def split(token: Token) -> list[Token]:
+        return _split_urls(state.md, token.content) if "://" in token.content else [token]
+
+    _map_unlinked_text(state, split)
+
+
+_TYPOGRAPHY = (("---", "\u2014"), ("--", "\u2013"), ("''", "\u201d"), ("~", "\u00a0"))
+
+
+def _typography_rule(state: StateCore) -> None:
+    """TeX typography in text: `--`, `---`, closing `''`, `~` (no-break space)."""
+
+    def replace(token: Token) -> list[Token]:
+        for source, target in _TYPOGRAPHY:
+            token.content = token.content.replace(source, target)
+        return [token]
+
+    _map_unlinked_text(state, replace)
+
+
+def _drop_unsafe_links_rule(state: StateCore) -> None:
+    """Last line of defence: a link or image whose URL fails the policy loses its markup."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        dropped: list[bool] = []
+        children: list[Token] = []
+        for token in block.children:
+            if token.type == "link_open":
+                dropped.append(not is_safe_url(str(token.attrGet("href") or "")))
+                if dropped[-1]:
+                    continue
+            elif token.type == "link_close" and dropped and dropped.pop():
+                continue
+            elif token.type == "image" and not is_safe_url(str(token.attrGet("src") or "")):
+                token = _text_token(token.content)
+            children.append(token)
+        block.children = children
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _render_math(
+    renderer: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token = tokens[idx]
+    formula = _typeset(token.meta["source"], token.content, bool(token.meta["display"]))
+    if formula.problem and formula.problem not in env.setdefault("problems", []):
+        env["problems"].append(formula.problem)
+    return formula.html
+
+
+def _render_cite(
+    renderer: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    label = html.escape(_cite_label(tokens[idx]), quote=False)
+    return f'<span class="cite">{label}</span>'
+
+
+def _cite_label(token: Token) -> str:
+    return "[" + ", ".join(token.meta["keys"]) + "]"
+
+
+def _add_tex_rules(md: MarkdownIt, before: str) -> None:
+    md.inline.ruler.before(before, "tex_math", _tex_math_rule)
+    md.add_render_rule("tex_math", _render_math)
+
+
+def _abstract_parser() -> MarkdownIt:
+    md = _SafeMarkdown("zero", {"html": False, "maxNesting": 20})
+    md.enable(["newline", "backticks"])
+    _add_tex_rules(md, before="newline")
+    md.inline.ruler.after("tex_math", "tex_macro", _tex_macro_rule)
+    md.inline.ruler.after("tex_macro", "tex_switch", _tex_switch_rule)
+    md.inline.ruler.before("backticks", "tex_quote", _tex_quote_rule)
+    md.core.ruler.push("bare_urls", _bare_urls_rule)
+    md.core.ruler.push("tex_typography", _typography_rule)
+    md.core.ruler.push("drop_unsafe_links", _drop_unsafe_links_rule)
+    md.add_render_rule("tex_cite", _render_cite)
+    return md
+
+
+def slugify_heading(title: str) -> str:
+    """An ASCII anchor id for a heading: `Über uns — 2024` -> `uber-uns-2024`."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    return slug or "section"
+
+
+def _page_parser() -> MarkdownIt:
+    md = _SafeMarkdown("commonmark", {"html": False, "maxNesting": 20})
+    md.disable(["html_block", "html_inline"])
+    md.enable(["table", "strikethrough"])
+    _add_tex_rules(md, before="escape")
+    md.core.ruler.push("bare_urls", _bare_urls_rule)
+    md.core.ruler.push("drop_unsafe_links", _drop_unsafe_links_rule)
+    anchors_plugin(md, min_level=1, max_level=6, slug_func=slugify_heading)
+    return md
+
+
+_ABSTRACT_PARSER = _abstract_parser()
+_PAGE_PARSER = _page_parser()
+
+
+@functools.lru_cache(maxsize=4096)
+def render_abstract(source: str) -> RenderedText:
+    """Render an abstract (plain text with TeX fragments) to a safe HTML fragment."""
+    return _render(_ABSTRACT_PARSER, source)
+
+
+def render_page(source: str) -> RenderedText:
+    """Render a Markdown page (headings with ids, lists, tables, code, links, math)."""
+    return _render(_PAGE_PARSER, source)
+
+
+def render_markdown(source: str) -> str:
+    """The HTML of `render_page` (its problems are dropped: use `render_page` to report them)."""
+    return render_page(source).html
+
+
+def _render(parser: MarkdownIt, source: str) -> RenderedText:
+    env: dict[str, Any] = {"problems": []}
+    rendered = str(parser.render(source, env))
+    return RenderedText(rendered.strip(), tuple(env["problems"]))
+
+
+def _token_plain(token: Token) -> str:
+    if token.type in ("text", "code_inline"):
+        return token.content
+    if token.type in ("softbreak", "hardbreak"):
+        return " "
+    if token.type == "tex_math":
+        formula = _typeset(token.meta["source"], token.content, bool(token.meta["display"]))
+        return formula.plain
+    if token.type == "tex_cite":
+        return _cite_label(token)
+    return ""
+
+
+@functools.lru_cache(maxsize=4096)
+def abstract_plain_text(source: str) -> str:
+    """The abstract as readable words: TeX macros and markup removed, whitespace collapsed."""
+    parts: list[str] = []
+    for block in _ABSTRACT_PARSER.parse(source, {}):
+        if block.type == "inline" and block.children:
+            parts += [_token_plain(token) for token in block.children]
+        elif block.type == "paragraph_close":
+            parts.append(" ")
+    return " ".join("".join(parts).split())
