@@ -1,0 +1,100 @@
+"""Folding, tokenizing and stemming: the one definition of a search term.
+
+``static/search.js`` repeats these rules exactly; ``tests/search/test_fold.py`` pins them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Letters that Unicode does not decompose into a base letter plus a mark.
+SPECIAL_LETTERS: dict[str, str] = {
+    "ł": "l",
+    "ø": "o",
+    "ß": "ss",
+    "æ": "ae",
+    "œ": "oe",
+    "đ": "d",
+    "ð": "d",
+    "þ": "th",
+    "\u0131": "i",  # dotless i
+    "ħ": "h",
+}
+
+# Words too common to help; they are neither indexed nor searched.
+STOPWORDS: frozenset[str] = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "this",
+        "to",
+        "we",
+        "with",
+    }
+)
+
+MAX_TERM_LENGTH = 40
+TOKEN_PATTERN = re.compile(r"\d{4}\.\d+|[^\W_]+")
+
+
+def fold_char(char: str) -> str:
+    """One character, lower-cased, without diacritics (may become 0-2 characters)."""
+    lowered = char.lower()
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(SPECIAL_LETTERS.get(c, c) for c in bare)
+
+
+def fold(text: str) -> str:
+    """Text lower-cased and without diacritics: ``Łukasz Mądry`` -> ``lukasz madry``."""
+    return "".join(fold_char(c) for c in text)
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text, in order, stopwords included."""
+    return TOKEN_PATTERN.findall(fold(text))
+
+
+def stem(word: str) -> str:
+    """Fold English plurals onto the singular (the S-stemmer): ``models`` -> ``model``."""
+    if len(word) < 4 or not word.isalpha():
+        return word
+    if word.endswith("ies") and not word.endswith(("eies", "aies")):
+        return word[:-3] + "y"
+    if word.endswith("es") and not word.endswith(("aes", "ees", "oes")):
+        return word[:-1]
+    if word.endswith("s") and not word.endswith(("us", "ss")):
+        return word[:-1]
+    return word
+
+
+def is_indexed(word: str) -> bool:
+    return word not in STOPWORDS and len(word) <= MAX_TERM_LENGTH
+
+
+def terms(text: str) -> list[str]:
+    """The index terms of a text, in order, with repeats: stemmed words without stopwords."""
+    return [stem(w) for w in words(text) if is_indexed(w)]
+
+
+def arxiv_term(arxiv: str) -> str:
+    """The term an arXiv identifier is found by: folded, version dropped (``2410.21276v2``)."""
+    return re.sub(r"v\d+$", "", fold(arxiv.strip()))

@@ -1,0 +1,223 @@
+"""The query side of the index, in Python: the reference for ``static/search.js``.
+
+The browser client runs the same steps on the same files; tests and the benchmark use this
+module to check rankings without a browser, and the browser tests check the client agrees.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from scholarsite.search.encode import WEIGHT_LEVELS, decode_postings, decode_varints
+from scholarsite.search.fold import STOPWORDS, fold, stem, words
+from scholarsite.search.rank import idf
+from scholarsite.search.shards import INDEX_DIR, REGISTER
+
+PREFIX_WEIGHT = 0.7
+PREFIX_EXPANSIONS = 8
+TYPO_WEIGHTS = {1: 0.5, 2: 0.3}
+TYPO_EXPANSIONS = 3
+PHRASE_BOOST = 1.5
+RESULT_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class Expansion:
+    term: str
+    factor: float
+
+
+@dataclass(frozen=True)
+class QueryWord:
+    word: str
+    open: bool  # the last word of a query still being typed: prefixes match
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc_id: int
+    score: float
+    record: list[str]
+
+
+@dataclass(frozen=True)
+class Dictionary:
+    terms: list[str]
+    freqs: list[int]
+    places: list[tuple[int, int]]  # (posting shard, position in it)
+
+    def find(self, term: str) -> int | None:
+        try:
+            return self.terms.index(term)
+        except ValueError:
+            return None
+
+
+Loader = Callable[[str], Any]
+
+
+def file_loader(files: Mapping[str, bytes]) -> Loader:
+    """Read index files as the browser does: each is one call of the registration function."""
+
+    def load(name: str) -> Any:
+        text = files[f"{INDEX_DIR}/{name}.js"].decode()
+        head = f'{REGISTER}("{name}",'
+        if not text.startswith(head) or not text.endswith(");\n"):
+            raise ValueError(f"{INDEX_DIR}/{name}.js:1: not a search index file")
+        return json.loads(text[len(head) : -3])
+
+    return load
+
+
+def parse_dictionary(data: dict[str, Any]) -> Dictionary:
+    terms = data["t"].split(" ")
+    steps = decode_varints(data["s"])
+    shard, position = steps[0], int(data["o"])
+    places = [(shard, position)]
+    for step in steps[1:]:
+        shard, position = (shard + step, 0) if step else (shard, position + 1)
+        places.append((shard, position))
+    return Dictionary(terms, decode_varints(data["f"]), places)
+
+
+def query_words(query: str) -> list[QueryWord]:
+    """The words to look up; the last is open (a prefix) unless the query ends in a separator."""
+    found = words(query)
+    folded = fold(query)
+    last_open = bool(found) and bool(folded) and folded[-1].isalnum()
+    result = []
+    for index, word in enumerate(found):
+        is_open = last_open and index == len(found) - 1
+        if word not in STOPWORDS or is_open:
+            result.append(QueryWord(word, is_open))
+    return result
+
+
+def edit_distance(word: str, term: str, limit: int, prefix: bool) -> int:
+    """Optimal-string-alignment distance (``limit + 1`` once over it); with ``prefix``, to the
+    closest prefix of ``term``."""
+    if not prefix and abs(len(word) - len(term)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(word) + 1))
+    best = previous[-1]
+    for i in range(1, len(term) + 1):
+        row = [i] + [0] * len(word)
+        for j in range(1, len(word) + 1):
+            cost = 0 if term[i - 1] == word[j - 1] else 1
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and term[i - 1] == word[j - 2] and term[i - 2] == word[j - 1]:
+                row[j] = min(row[j], previous2[j - 2] + 1)
+        best = min(best, row[-1])
+        if min(row) > limit:
+            return min(best, limit + 1) if prefix else limit + 1
+        previous2, previous = previous, row
+    return min(best if prefix else previous[-1], limit + 1)
+
+
+def typo_limit(word: str) -> int:
+    if not word.isalpha() or len(word) < 4:
+        return 0
+    return 2 if len(word) >= 8 else 1
+
+
+def prefix_expansions(dictionary: Dictionary, word: str, exact: str) -> list[Expansion]:
+    found = [
+        (-dictionary.freqs[i], term)
+        for i, term in enumerate(dictionary.terms)
+        if term.startswith(word) and term != exact
+    ]
+    return [Expansion(t, PREFIX_WEIGHT) for _, t in sorted(found)[:PREFIX_EXPANSIONS]]
+
+
+def typo_expansions(dictionary: Dictionary, word: QueryWord) -> list[Expansion]:
+    target = stem(word.word)
+    limit = typo_limit(target)
+    if not limit:
+        return []
+    found = []
+    for i, term in enumerate(dictionary.terms):
+        distance = edit_distance(target, term, limit, word.open)
+        if distance <= limit:
+            found.append((distance, -dictionary.freqs[i], term))
+    return [Expansion(t, TYPO_WEIGHTS[d]) for d, _, t in sorted(found)[:TYPO_EXPANSIONS]]
+
+
+def expand(dictionary: Dictionary, word: QueryWord) -> list[Expansion]:
+    """The terms a query word stands for: itself, completions if open, else near misses."""
+    exact = stem(word.word)
+    found = []
+    if word.word not in STOPWORDS and dictionary.find(exact) is not None:
+        found.append(Expansion(exact, 1.0))
+    if word.open and len(word.word) >= 2:
+        found += prefix_expansions(dictionary, word.word, exact)
+    return found or typo_expansions(dictionary, word)
+
+
+def shard_for(prefixes: list[str], word: str) -> int | None:
+    """The dictionary shard of the longest prefix of ``word``."""
+    best = None
+    for number, prefix in enumerate(prefixes):
+        if word.startswith(prefix) and (best is None or len(prefix) > len(prefixes[best])):
+            best = number
+    return best
+
+
+class Searcher:
+    """Runs queries against one built index through a loader (files or a site directory)."""
+
+    def __init__(self, load: Loader) -> None:
+        self.load = load
+        self.meta = load("meta")
+        self.dictionaries: dict[int, Dictionary] = {}
+
+    def dictionary(self, word: str) -> Dictionary | None:
+        number = shard_for(self.meta["t"], word)
+        if number is None:
+            return None
+        if number not in self.dictionaries:
+            self.dictionaries[number] = parse_dictionary(self.load(f"t/{number}"))
+        return self.dictionaries[number]
+
+    def word_scores(self, word: QueryWord) -> dict[int, float]:
+        """Each document's best score for one query word."""
+        dictionary = self.dictionary(stem(word.word))
+        if dictionary is None:
+            return {}
+        scores: dict[int, float] = {}
+        for expansion in expand(dictionary, word):
+            index = dictionary.terms.index(expansion.term)
+            shard, position = dictionary.places[index]
+            weight = expansion.factor * idf(self.meta["n"], dictionary.freqs[index])
+            encoded = self.load(f"p/{shard}")[position]
+            for doc_id, level in decode_postings(encoded):
+                score = weight * level / WEIGHT_LEVELS
+                if score > scores.get(doc_id, 0.0):
+                    scores[doc_id] = score
+        return scores
+
+    def record(self, doc_id: int) -> list[str]:
+        per_shard = int(self.meta["b"])
+        return list(self.load(f"d/{doc_id // per_shard}")[doc_id % per_shard])
+
+    def search(self, query: str, limit: int = RESULT_LIMIT) -> list[Hit]:
+        qwords = query_words(query)
+        if not qwords:
+            return []
+        totals: dict[int, float] = {}
+        matched: dict[int, int] = {}
+        for word in qwords:
+            for doc_id, score in self.word_scores(word).items():
+                totals[doc_id] = totals.get(doc_id, 0.0) + score
+                matched[doc_id] = matched.get(doc_id, 0) + 1
+        ranked = sorted((-(totals[d] * (matched[d] / len(qwords)) ** 2), d) for d in totals)[:limit]
+        phrase = " ".join(words(query))
+        hits = []
+        for negative, doc_id in ranked:
+            record = self.record(doc_id)
+            boost = PHRASE_BOOST if len(qwords) > 1 and phrase in " ".join(words(record[2])) else 1
+            hits.append(Hit(doc_id, -negative * boost, record))
+        return sorted(hits, key=lambda h: (-h.score, h.doc_id))

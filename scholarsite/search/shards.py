@@ -1,0 +1,136 @@
+"""Split the index into small script files that a query loads only a few of.
+
+Layout under ``search/idx/`` (every file calls ``scholarsiteSearchIndex(name, data)``):
+
+- ``meta.js``: document count, documents per shard, the term-dictionary prefixes.
+- ``t/<n>.js``: the sorted terms that share a prefix, with document frequencies and the
+  posting shard of each term (term dictionary; typo and prefix matching run over it).
+- ``p/<n>.js``: posting lists of a contiguous range of sorted terms.
+- ``d/<n>.js``: what a result shows (kind, url, title, detail) for ``DOCS_PER_SHARD`` documents.
+- ``x/<n>.js``: the plain text of the same documents, for snippets on the search page.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from scholarsite.search import SearchDoc
+from scholarsite.search.encode import encode_postings, encode_varints, quantize_weight
+from scholarsite.search.rank import all_doc_weights
+
+INDEX_DIR = "search/idx"
+REGISTER = "scholarsiteSearchIndex"
+DOCS_PER_SHARD = 16
+POSTING_SHARD_CHARS = 6000
+DICT_SHARD_CHARS = 12000
+SNIPPET_TEXT_CHARS = 1500
+
+Postings = dict[str, list[tuple[int, int]]]
+
+
+@dataclass(frozen=True)
+class PostingShards:
+    lists: list[list[str]]
+    shard_of: dict[str, int]
+    position_of: dict[str, int]
+
+
+def sort_docs(docs: Sequence[SearchDoc]) -> list[SearchDoc]:
+    """Documents in a fixed order (by URL), so the same corpus always gives the same ids."""
+    return sorted(docs, key=lambda d: (d.url, d.kind, d.title))
+
+
+def collect_postings(docs: Sequence[SearchDoc]) -> Postings:
+    postings: Postings = defaultdict(list)
+    for doc_id, weights in enumerate(all_doc_weights(docs)):
+        for term, weight in sorted(weights.items()):
+            postings[term].append((doc_id, quantize_weight(weight)))
+    return dict(postings)
+
+
+def pack_postings(postings: Postings) -> PostingShards:
+    """Posting lists in term order, cut into shards of about ``POSTING_SHARD_CHARS``."""
+    lists: list[list[str]] = [[]]
+    size = 0
+    shard_of: dict[str, int] = {}
+    position_of: dict[str, int] = {}
+    for term in sorted(postings):
+        encoded = encode_postings(postings[term])
+        if lists[-1] and size + len(encoded) > POSTING_SHARD_CHARS:
+            lists.append([])
+            size = 0
+        shard_of[term] = len(lists) - 1
+        position_of[term] = len(lists[-1])
+        lists[-1].append(encoded)
+        size += len(encoded) + 3
+    return PostingShards(lists, shard_of, position_of)
+
+
+def dictionary_size(terms: Sequence[str]) -> int:
+    return sum(len(t) + 3 for t in terms)
+
+
+def group_by_prefix(terms: Sequence[str], length: int = 1) -> dict[str, list[str]]:
+    """Sorted terms grouped by prefix; a group over ``DICT_SHARD_CHARS`` splits one level deeper."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for term in terms:
+        groups[term[:length]].append(term)
+    result: dict[str, list[str]] = {}
+    for prefix, members in sorted(groups.items()):
+        too_big = dictionary_size(members) > DICT_SHARD_CHARS
+        if too_big and any(len(t) > length for t in members):
+            result.update(group_by_prefix(members, length + 1))
+        else:
+            result[prefix] = members
+    return result
+
+
+def dictionary_shard(terms: Sequence[str], postings: Postings, packed: PostingShards) -> object:
+    """Terms (space-separated), their document frequencies and where their postings are."""
+    shards = [packed.shard_of[t] for t in terms]
+    steps = [shards[0]] + [b - a for a, b in pairwise(shards)]
+    return {
+        "t": " ".join(terms),
+        "f": encode_varints([len(postings[t]) for t in terms]),
+        "s": encode_varints(steps),
+        "o": packed.position_of[terms[0]],
+    }
+
+
+def doc_record(doc: SearchDoc) -> list[str]:
+    return ["p" if doc.kind == "paper" else "a", doc.url, doc.title, doc.detail]
+
+
+def script(name: str, data: object) -> bytes:
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return f'{REGISTER}("{name}",{payload});\n'.encode()
+
+
+def chunks(items: Sequence[SearchDoc], size: int) -> list[Sequence[SearchDoc]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def write_index(docs: Sequence[SearchDoc]) -> dict[str, bytes]:
+    """Every index file, keyed by its path relative to the site root."""
+    ordered = sort_docs(docs)
+    postings = collect_postings(ordered)
+    packed = pack_postings(postings)
+    groups = group_by_prefix(sorted(postings))
+    files: dict[str, bytes] = {}
+
+    def add(name: str, data: object) -> None:
+        files[f"{INDEX_DIR}/{name}.js"] = script(name, data)
+
+    add("meta", {"n": len(ordered), "b": DOCS_PER_SHARD, "t": list(groups)})
+    for number, members in enumerate(groups.values()):
+        add(f"t/{number}", dictionary_shard(members, postings, packed))
+    for number, lists in enumerate(packed.lists):
+        add(f"p/{number}", lists)
+    for number, chunk in enumerate(chunks(ordered, DOCS_PER_SHARD)):
+        add(f"d/{number}", [doc_record(d) for d in chunk])
+        add(f"x/{number}", [d.text[:SNIPPET_TEXT_CHARS] for d in chunk])
+    return files
