@@ -358,6 +358,11 @@ class LiveHub:
         with self._lock:
             return self._state
 
+    @property
+    def client_count(self) -> int:
+        with self._lock:
+            return len(self._clients)
+
     def connect(self) -> tuple[queue.Queue[LiveEvent | None], LiveState] | None:
         """Register a stream; None when too many are open already."""
         with self._lock:

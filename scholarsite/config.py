@@ -1,0 +1,69 @@
+"""``site.yaml`` → a frozen SiteConfig. Every problem is collected and reported together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from scholarsite.errors import BuildFailed, Problem
+from scholarsite.yamlfile import LineDict, read_yaml, unknown_keys
+
+CONFIG_NAME = "site.yaml"
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str = "Research corpus"
+    description: str = ""
+    language: str = "en"
+    base_url: str = ""
+    author: str = ""
+    recent_papers: int = 10
+    authors_shown: int = 12
+
+    def with_base_url(self, base_url: str | None) -> SiteConfig:
+        if base_url is None:
+            return self
+        return replace(self, base_url=normalize_base_url(base_url))
+
+
+def normalize_base_url(url: str) -> str:
+    """Absolute base URLs end with one slash; an empty one stays empty (relative-only site)."""
+    url = url.strip()
+    return url.rstrip("/") + "/" if url else ""
+
+
+def load_config(source: Path) -> tuple[SiteConfig, list[Problem]]:
+    """Read ``site.yaml`` (optional). Wrong types fail the build; unknown keys are warnings."""
+    path = source / CONFIG_NAME
+    if not path.exists():
+        return SiteConfig(), []
+    data = read_yaml(path, CONFIG_NAME)
+    if data is None:
+        return SiteConfig(), []
+    if not isinstance(data, LineDict):
+        raise BuildFailed([Problem(CONFIG_NAME, 1, "expected a mapping of settings (key: value)")])
+    known = {f.name: f for f in fields(SiteConfig)}
+    warnings = unknown_keys(data, known, CONFIG_NAME)
+    errors = []
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        field = known.get(key)
+        if field is None:
+            continue
+        expected = type(getattr(SiteConfig(), key))
+        if expected is int and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            values[key] = value
+        elif expected is str and isinstance(value, str | int | float) and not isinstance(value, bool):
+            values[key] = str(value)
+        else:
+            want = "a whole number ≥ 0" if expected is int else "text"
+            errors.append(
+                Problem(CONFIG_NAME, data.line_of(key), f"{key!r} must be {want}, not {value!r}")
+            )
+    if errors:
+        raise BuildFailed(errors)
+    if "base_url" in values:
+        values["base_url"] = normalize_base_url(values["base_url"])
+    return SiteConfig(**values), warnings

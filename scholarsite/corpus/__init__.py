@@ -1,0 +1,80 @@
+"""Reading the corpus: every dump in ``corpus/`` → a raw profile of records, with warnings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scholarsite.corpus.abstracts import parse_abstracts
+from scholarsite.corpus.decode import decode_dump, looks_binary
+from scholarsite.corpus.detect import detect_layout
+from scholarsite.corpus.listing import parse_listing
+from scholarsite.corpus.names import parse_name
+from scholarsite.corpus.records import Layout, Name, RawProfile, RawRecord, SourceLine
+from scholarsite.corpus.shapes import looks_like_person_name
+from scholarsite.corpus.titled import parse_titled
+from scholarsite.errors import Problem
+
+__all__ = ["Layout", "Name", "RawProfile", "RawRecord", "parse_dump", "read_corpus"]
+
+_PARSERS = {Layout.TITLED: parse_titled, Layout.ABSTRACTS: parse_abstracts}
+
+
+def read_corpus(source: Path) -> list[RawProfile]:
+    """Every regular file in ``source/corpus``, sorted by name; symlinks out of ``source`` are refused."""
+    corpus = source / "corpus"
+    if not corpus.is_dir():
+        return []
+    root = source.resolve()
+    profiles = []
+    for path in sorted(corpus.iterdir()):
+        rel = f"corpus/{path.name}"
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        if not path.resolve().is_relative_to(root):
+            profiles.append(_refused(rel, "is a link to a file outside the site source; skipped"))
+            continue
+        profiles.append(parse_dump(path.read_bytes(), rel))
+    return profiles
+
+
+def _refused(file: str, message: str) -> RawProfile:
+    return RawProfile(file, Layout.EMPTY, None, None, problems=[Problem(file, 1, message)])
+
+
+def parse_dump(data: bytes, file: str) -> RawProfile:
+    """One dump's bytes → its profile. Never raises on bad content: problems become warnings."""
+    if looks_binary(data):
+        return _refused(file, "looks like a binary file, not a text dump; skipped")
+    lines, problems = decode_dump(data, file)
+    content = [line for line in lines if line.text.strip()]
+    layout = detect_layout(content)
+    if layout is Layout.EMPTY:
+        return RawProfile(file, layout, None, None, problems=[*problems, Problem(file, 1, "empty dump")])
+    owner, owner_line, body = _split_header(layout, content, file, problems)
+    if layout is Layout.LISTING:
+        records, found = parse_listing(body, file)
+    else:
+        records, found = _PARSERS[layout](body, file)
+    problems.extend(found)
+    if not records:
+        problems.append(Problem(file, owner_line or 1, "the dump lists no papers"))
+    return RawProfile(file, layout, owner, owner_line, records, problems, tuple(lines))
+
+
+def _split_header(
+    layout: Layout, lines: list[SourceLine], file: str, problems: list[Problem]
+) -> tuple[Name | None, int | None, list[SourceLine]]:
+    """The owner's name line, if the layout has one and the first line looks like a name."""
+    first = lines[0]
+    if layout is Layout.LISTING:
+        return None, None, lines
+    if looks_like_person_name(first.text) and not first.text.lower().startswith("abstract"):
+        return parse_name(first.text), first.number, lines[1:]
+    problems.append(
+        Problem(
+            file,
+            first.number,
+            "the first line is not an owner name: the profile is unnamed (name it in curation.yaml)",
+        )
+    )
+    return None, None, lines

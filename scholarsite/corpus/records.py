@@ -1,0 +1,77 @@
+"""What the parsers produce: raw records with their source positions, before any merging."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from scholarsite.errors import Problem
+
+
+class Layout(Enum):
+    TITLED = "titled"
+    ABSTRACTS = "abstract-only"
+    LISTING = "listing"
+    EMPTY = "empty"
+
+
+@dataclass(frozen=True)
+class Name:
+    """A personal or organisation name as a list gives it: ``Last, First`` with either part missing."""
+
+    last: str | None
+    first: str | None
+
+    @property
+    def display(self) -> str:
+        return " ".join(part for part in (self.first, self.last) if part)
+
+    @property
+    def citation(self) -> str:
+        """``Last, First`` as Highwire and BibTeX want it (a single-part name stays as is)."""
+        if self.last and self.first:
+            return f"{self.last}, {self.first}"
+        return self.display
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    number: int
+    text: str
+
+
+@dataclass
+class RawRecord:
+    """One paper as one dump lists it."""
+
+    file: str
+    line: int
+    abstract: str | None = None
+    title: str | None = None
+    authors: tuple[Name, ...] | None = None
+    arxiv: str | None = None
+    comments: tuple[str, ...] = ()
+    lines: tuple[int, ...] = ()
+    hidden: bool = False
+
+
+@dataclass
+class RawProfile:
+    """One dump: its owner (if named), its layout and its records."""
+
+    file: str
+    layout: Layout
+    owner: Name | None
+    owner_line: int | None
+    records: list[RawRecord] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    source_lines: tuple[SourceLine, ...] = ()
+
+    def accounted_lines(self) -> set[int]:
+        """Source lines that ended in the header, a record or a warning."""
+        seen = {p.line for p in self.problems}
+        if self.owner_line:
+            seen.add(self.owner_line)
+        for record in self.records:
+            seen.update(record.lines)
+        return seen

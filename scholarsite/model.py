@@ -1,0 +1,339 @@
+"""The model: raw records merged into papers, names resolved into people, stable ids for both.
+
+Records of one work (same arXiv id without version, or same normalized abstract) become one
+Paper; every distinct name key becomes one Person, and every profile is a Person too (its owner).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from scholarsite.corpus import Name, RawProfile, RawRecord
+from scholarsite.corpus.arxiv import normalize_id, year_of
+from scholarsite.curation import Curation, PaperFix, apply_fix, fix_records, name_profiles
+from scholarsite.errors import Problem
+from scholarsite.naming import abstract_key, assign_unique, fold, name_key, slugify
+
+# A person is either everyone who shares a name key, or the owner of one profile.
+Handle = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Source:
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Paper:
+    id: str
+    title: str | None
+    authors: tuple[str, ...]
+    authors_complete: bool
+    abstract: str
+    arxiv: str | None
+    year: int | None
+    comments: tuple[str, ...]
+    profiles: tuple[str, ...]
+    sources: tuple[Source, ...]
+
+    @property
+    def url(self) -> str:
+        return f"papers/{self.id}/"
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str | None
+    citation_name: str | None
+    papers: tuple[str, ...]
+    profiles: tuple[str, ...]
+    coauthors: tuple[tuple[str, int], ...]
+    variants: tuple[str, ...]
+    sort_key: str
+
+    @property
+    def url(self) -> str:
+        return f"authors/{self.id}/"
+
+
+@dataclass(frozen=True)
+class Corpus:
+    papers: tuple[Paper, ...]
+    people: tuple[Person, ...]
+    problems: tuple[Problem, ...]
+    papers_by_id: dict[str, Paper] = field(repr=False, compare=False, default_factory=dict)
+    people_by_id: dict[str, Person] = field(repr=False, compare=False, default_factory=dict)
+
+    @classmethod
+    def of(cls, papers: Iterable[Paper], people: Iterable[Person], problems: Iterable[Problem]) -> Corpus:
+        papers, people = tuple(papers), tuple(people)
+        return cls(
+            papers,
+            people,
+            tuple(problems),
+            {p.id: p for p in papers},
+            {p.id: p for p in people},
+        )
+
+
+def build_corpus(profiles: Sequence[RawProfile], curation: Curation) -> Corpus:
+    """Curate, merge, resolve people and assign ids. The profiles' records are updated in place."""
+    problems = name_profiles(profiles, curation)
+    used = fix_records(profiles, curation.papers)
+    corpus = _assemble(profiles, curation)
+    by_id = [fix for fix in curation.papers if fix.match_id is not None]
+    if by_id:
+        used |= _fix_by_id(profiles, corpus, by_id)
+        corpus = _assemble(profiles, curation)
+    problems += [
+        Problem("curation.yaml", fix.line, f"papers: {_describe(fix)} matches no paper")
+        for fix in curation.papers
+        if fix not in used
+    ]
+    return Corpus.of(corpus.papers, corpus.people, [*corpus.problems, *problems])
+
+
+def _describe(fix: PaperFix) -> str:
+    if fix.match_arxiv:
+        return f"arxiv {fix.match_arxiv!r}"
+    if fix.match_id:
+        return f"id {fix.match_id!r}"
+    return f"abstract_starts {fix.match_abstract!r}"
+
+
+def _fix_by_id(profiles: Sequence[RawProfile], corpus: Corpus, fixes: list[PaperFix]) -> set[PaperFix]:
+    used = set()
+    for fix in fixes:
+        paper = corpus.papers_by_id.get(fix.match_id or "")
+        if paper is None:
+            continue
+        wanted = set(paper.sources)
+        for profile in profiles:
+            for record in profile.records:
+                if Source(record.file, record.line) in wanted:
+                    apply_fix(record, fix)
+        used.add(fix)
+    return used
+
+
+# --- merging -------------------------------------------------------------------------------
+
+
+def merge_records(records: Sequence[RawRecord]) -> list[list[RawRecord]]:
+    """Group records of one work: same arXiv id (versions ignored) or same normalized abstract."""
+    parent = list(range(len(records)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_seen: dict[tuple[str, str], int] = {}
+    for index, record in enumerate(records):
+        keys = []
+        if record.arxiv and (arxiv := normalize_id(record.arxiv)):
+            keys.append(("arxiv", arxiv))
+        if record.abstract:
+            keys.append(("abstract", abstract_key(record.abstract)))
+        for key in keys:
+            if key in first_seen:
+                parent[find(index)] = find(first_seen[key])
+            else:
+                first_seen[key] = index
+    groups: dict[int, list[RawRecord]] = defaultdict(list)
+    for index, record in enumerate(records):
+        groups[find(index)].append(record)
+    return list(groups.values())
+
+
+# --- people --------------------------------------------------------------------------------
+
+
+@dataclass
+class _PersonDraft:
+    handle: Handle
+    name: Name | None
+    first_seen: tuple[int, int, int]
+    spellings: list[str] = field(default_factory=list)
+    profiles: list[str] = field(default_factory=list)
+
+
+class _People:
+    """Resolves names and profile owners to handles, remembering display names and first sightings."""
+
+    def __init__(self, profiles: Sequence[RawProfile], curation: Curation) -> None:
+        self.alias: dict[str, tuple[str, Name]] = {}
+        for names, _line in curation.same_person:
+            canonical = name_key(names[0].display)
+            for name in names:
+                self.alias[name_key(name.display)] = (canonical, names[0])
+        self.drafts: dict[Handle, _PersonDraft] = {}
+        self.file_order = {p.file: i for i, p in enumerate(profiles)}
+        owners = Counter(self.key(p.owner) for p in profiles if p.owner)
+        self.owner_of: dict[str, Handle] = {}
+        self.problems: list[Problem] = []
+        for profile in profiles:
+            self.owner_of[profile.file] = self._owner_handle(profile, owners, profiles)
+
+    def key(self, name: Name) -> str:
+        key = name_key(name.display)
+        return self.alias.get(key, (key, name))[0]
+
+    def _owner_handle(self, profile: RawProfile, owners: Counter[str], profiles: Sequence[RawProfile]) -> Handle:
+        where = (self.file_order[profile.file], profile.owner_line or 0, 0)
+        if profile.owner is None:
+            self.problems.append(
+                Problem(profile.file, 1, "the dump names no owner: the profile is shown as unnamed; "
+                        "name it in curation.yaml under profiles:")
+            )
+            handle: Handle = ("profile", profile.file)
+            self._see(handle, None, where)
+        else:
+            key = self.key(profile.owner)
+            if owners[key] == 1:
+                handle = ("key", key)
+            else:
+                handle = ("profile", profile.file)
+                others = sorted(p.file for p in profiles if p.owner and self.key(p.owner) == key)
+                self.problems.append(
+                    Problem(profile.file, profile.owner_line or 1,
+                            f"{len(others)} profiles have the owner name {profile.owner.display!r} "
+                            f"({', '.join(f.removeprefix('corpus/') for f in others)}): kept as different "
+                            "people; give each its full name in curation.yaml under profiles:")
+                )
+            self._see(handle, profile.owner, where)
+        self.drafts[handle].profiles.append(profile.file)
+        return handle
+
+    def author(self, name: Name, where: tuple[int, int, int]) -> Handle:
+        handle = ("key", self.key(name))
+        return self._see(handle, name, where)
+
+    def _see(self, handle: Handle, name: Name | None, where: tuple[int, int, int]) -> Handle:
+        draft = self.drafts.get(handle)
+        if draft is None:
+            shown = self.alias.get(handle[1], ("", name))[1] if handle[0] == "key" else name
+            draft = self.drafts[handle] = _PersonDraft(handle, shown, where)
+        else:
+            draft.first_seen = min(draft.first_seen, where)
+        if name is not None and name.display not in draft.spellings:
+            draft.spellings.append(name.display)
+        return handle
+
+
+# --- assembly ------------------------------------------------------------------------------
+
+
+@dataclass
+class _PaperDraft:
+    records: list[RawRecord]
+    authors: tuple[Handle, ...]
+    authors_complete: bool
+    profiles: tuple[Handle, ...]
+
+
+def _assemble(profiles: Sequence[RawProfile], curation: Curation) -> Corpus:
+    people = _People(profiles, curation)
+    order = people.file_order
+    records = [r for p in profiles for r in p.records]
+    groups = [g for g in merge_records(records) if not any(r.hidden for r in g)]
+    drafts = [_draft_paper(group, people, order) for group in groups]
+    paper_ids = assign_unique(_paper_slug(d.records) for d in drafts)
+    person_ids = _person_ids(people)
+    papers = [_paper(d, pid, person_ids) for d, pid in zip(drafts, paper_ids, strict=True)]
+    papers.sort(key=_newest_first)
+    persons = _persons(people, papers, person_ids)
+    return Corpus.of(papers, persons, people.problems)
+
+
+def _newest_first(paper: Paper) -> tuple[int, str]:
+    return (-(paper.year or 0), paper.id)
+
+
+def _draft_paper(group: list[RawRecord], people: _People, order: dict[str, int]) -> _PaperDraft:
+    listed = next((r for r in group if r.authors), None)
+    owners = tuple(dict.fromkeys(people.owner_of[r.file] for r in group))
+    if listed is not None and listed.authors:
+        at = (order[listed.file], listed.line + 1)
+        handles = [people.author(name, (*at, i)) for i, name in enumerate(listed.authors)]
+        # One entry per exact source name: spellings that curation declares one person keep
+        # their places in the list and both point at that person.
+        return _PaperDraft(group, tuple(handles), True, owners)
+    return _PaperDraft(group, owners, False, owners)
+
+
+def _paper_slug(records: list[RawRecord]) -> str:
+    title = next((r.title for r in records if r.title), None)
+    if title:
+        return slugify(title, "paper")
+    arxiv = next((normalize_id(r.arxiv) for r in records if r.arxiv), None)
+    if arxiv:
+        return slugify(f"arxiv {arxiv}", "paper")
+    abstract = next((r.abstract for r in records if r.abstract), "")
+    return slugify(" ".join(abstract.split()[:8]), "paper")
+
+
+def _person_ids(people: _People) -> dict[Handle, str]:
+    drafts = sorted(people.drafts.values(), key=lambda d: (d.first_seen, d.handle))
+    slugs = [slugify(d.name.display, "person") if d.name else "unnamed" for d in drafts]
+    return {d.handle: pid for d, pid in zip(drafts, assign_unique(slugs), strict=True)}
+
+
+def _paper(draft: _PaperDraft, paper_id: str, person_ids: dict[Handle, str]) -> Paper:
+    records = draft.records
+    arxiv = next((normalize_id(r.arxiv) for r in records if r.arxiv and r.comments), None) or next(
+        (normalize_id(r.arxiv) for r in records if r.arxiv), None
+    )
+    return Paper(
+        id=paper_id,
+        title=next((r.title for r in records if r.title), None),
+        authors=tuple(person_ids[h] for h in draft.authors),
+        authors_complete=draft.authors_complete,
+        abstract=" ".join(next((r.abstract for r in records if r.abstract), "").split()),
+        arxiv=arxiv,
+        year=year_of(arxiv) if arxiv else None,
+        comments=next((r.comments for r in records if r.comments), ()),
+        profiles=tuple(person_ids[h] for h in draft.profiles),
+        sources=tuple(Source(r.file, r.line) for r in records),
+    )
+
+
+def _persons(people: _People, papers: list[Paper], person_ids: dict[Handle, str]) -> list[Person]:
+    papers_of: dict[str, list[str]] = defaultdict(list)
+    coauthors: dict[str, Counter[str]] = defaultdict(Counter)
+    for paper in papers:
+        for pid in dict.fromkeys((*paper.authors, *paper.profiles)):
+            papers_of[pid].append(paper.id)
+        if paper.authors_complete:
+            listed = set(paper.authors)
+            for pid in listed:
+                coauthors[pid].update(other for other in listed if other != pid)
+    result = []
+    for handle, draft in people.drafts.items():
+        pid = person_ids[handle]
+        name = draft.name
+        result.append(
+            Person(
+                id=pid,
+                name=name.display if name else None,
+                citation_name=name.citation if name else None,
+                papers=tuple(papers_of[pid]),
+                profiles=tuple(draft.profiles),
+                coauthors=tuple(sorted(coauthors[pid].items(), key=lambda kv: (-kv[1], kv[0]))),
+                variants=tuple(s for s in draft.spellings if not name or s != name.display),
+                sort_key=_sort_key(name, pid),
+            )
+        )
+    result.sort(key=lambda p: (p.sort_key, p.id))
+    return result
+
+
+def _sort_key(name: Name | None, pid: str) -> str:
+    if name is None:
+        return "\uffff" + pid
+    return fold(f"{name.last or ''} {name.first or ''}".strip())

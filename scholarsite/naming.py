@@ -1,0 +1,65 @@
+"""Name keys (which spellings are one person) and URL slugs (stable ASCII ids)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# Letters that Unicode does not decompose into a base letter and a mark.
+_FOLD = str.maketrans(
+    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
+     "þ": "th", "Þ": "Th", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+     "ı": "i", "ħ": "h", "Ħ": "H"}
+)  # fmt: skip
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+MAX_SLUG = 72
+
+
+def fold(text: str) -> str:
+    """Diacritics off, case folded: ``Mądry`` → ``madry``, ``Łukasz`` → ``lukasz``."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return bare.casefold()
+
+
+def name_key(display_name: str) -> str:
+    """One key per person however the name is spelled in case, accents, spacing or punctuation."""
+    return " ".join(re.sub(r"[^\w]+", " ", fold(display_name)).split())
+
+
+def slugify(text: str, fallback: str = "item") -> str:
+    """ASCII, lowercase, hyphenated, at most MAX_SLUG characters cut at a word boundary."""
+    slug = _NON_ALNUM.sub("-", fold(text).encode("ascii", "ignore").decode()).strip("-")
+    if len(slug) > MAX_SLUG:
+        slug = slug[:MAX_SLUG].rsplit("-", 1)[0]
+    return slug or fallback
+
+
+def assign_unique(slugs: Iterable[str]) -> list[str]:
+    """Suffix repeats in order: ``tony``, ``tony-2``, ``tony-3``; never clashes with an existing slug."""
+    wanted = list(slugs)
+    taken = set(wanted)
+    counts: dict[str, int] = {}
+    result = []
+    used: set[str] = set()
+    for slug in wanted:
+        if slug not in used:
+            used.add(slug)
+            result.append(slug)
+            continue
+        n = counts.get(slug, 1)
+        while True:
+            n += 1
+            candidate = f"{slug}-{n}"
+            if candidate not in taken and candidate not in used:
+                break
+        counts[slug] = n
+        used.add(candidate)
+        result.append(candidate)
+    return result
+
+
+def abstract_key(text: str) -> str:
+    """Abstracts are the same work when equal after NFKC, case folding and whitespace collapsing."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
