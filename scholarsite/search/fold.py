@@ -52,14 +52,14 @@ STOPWORDS: frozenset[str] = frozenset(
 )
 
 MAX_TERM_LENGTH = 40
-TOKEN_PATTERN = re.compile(r"\d{4}\.\d+|[^\W_]+")
+TOKEN_PATTERN = re.compile(r"[0-9]{4}\.[0-9]+|[^\W_]+")
 
 
 def fold_char(char: str) -> str:
     """One character, lower-cased, without diacritics (may become 0-2 characters)."""
     lowered = char.lower()
     decomposed = unicodedata.normalize("NFKD", lowered)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
     return "".join(SPECIAL_LETTERS.get(c, c) for c in bare)
 
 

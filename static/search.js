@@ -1,0 +1,397 @@
+/* scholarsite search client: no framework, no build step.
+ * The index is a set of small script files under search/idx/ that each call
+ * scholarsiteSearchIndex(name, data); loading them with <script> works from file://.
+ * Query rules mirror scholarsite/search/query.py exactly (same files, same ranking). */
+(() => {
+  "use strict";
+  const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+  const DIGIT = {};
+  for (let i = 0; i < 64; i++) DIGIT[ALPHABET[i]] = i;
+  const SPECIAL = { "ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "\u0131": "i", "ħ": "h" };
+  const STOP = new Set("a an and are as at be by for from in into is it of on or that the this to we with".split(" "));
+  const TOKEN = /[0-9]{4}\.[0-9]+|[\p{L}\p{N}]+/gu;
+  const ALPHA = /^\p{L}+$/u;
+  const PREFIX_WEIGHT = 0.7, PREFIX_EXPANSIONS = 8, TYPO_EXPANSIONS = 3, PHRASE_BOOST = 1.5, LIMIT = 10;
+  const TYPO_WEIGHTS = [0, 0.5, 0.3];
+
+  // ---- folding, words, stems (see scholarsite/search/fold.py) ----
+  const foldChar = (c) => {
+    const bare = c.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
+    let out = "";
+    for (const b of bare) out += SPECIAL[b] || b;
+    return out;
+  };
+  const fold = (text) => {
+    let out = "";
+    for (const c of text) out += foldChar(c);
+    return out;
+  };
+  const words = (text) => fold(text).match(TOKEN) || [];
+  const ends = (w, ...tails) => tails.some((t) => w.endsWith(t));
+  const stem = (w) => {
+    if (w.length < 4 || !ALPHA.test(w)) return w;
+    if (w.endsWith("ies") && !ends(w, "eies", "aies")) return w.slice(0, -3) + "y";
+    if (w.endsWith("es") && !ends(w, "aes", "ees", "oes")) return w.slice(0, -1);
+    if (w.endsWith("s") && !ends(w, "us", "ss")) return w.slice(0, -1);
+    return w;
+  };
+
+  // ---- compact encodings (see scholarsite/search/encode.py) ----
+  const readVarint = (text, pos) => {
+    let value = 0;
+    for (;;) {
+      const d = DIGIT[text[pos++]];
+      if (d < 32) return [value * 32 + d, pos];
+      value = value * 32 + d - 32;
+    }
+  };
+  const varints = (text) => {
+    const out = [];
+    for (let pos = 0, v; pos < text.length; ) {
+      [v, pos] = readVarint(text, pos);
+      out.push(v);
+    }
+    return out;
+  };
+
+  // ---- loading index files with <script> ----
+  const self = document.currentScript;
+  const rootAttr = document.documentElement.getAttribute("data-root");
+  const root = self && self.src ? new URL("../", self.src).href : new URL(rootAttr || "", location.href).href;
+  const indexBase = new URL("search/idx/", root).href;
+  const files = new Map();
+  const waiting = new Map();
+  window.scholarsiteSearchIndex = (name, data) => {
+    files.set(name, data);
+    const w = waiting.get(name);
+    if (w) w.resolve(data);
+  };
+  const load = (name) => {
+    if (files.has(name)) return Promise.resolve(files.get(name));
+    if (!waiting.has(name)) {
+      const w = {};
+      w.promise = new Promise((resolve, reject) => Object.assign(w, { resolve, reject }));
+      waiting.set(name, w);
+      const tag = document.createElement("script");
+      tag.src = indexBase + name + ".js";
+      tag.onload = () => {
+        tag.remove();
+        if (!files.has(name)) w.reject(new Error("search index file did not register: " + tag.src));
+      };
+      tag.onerror = () => {
+        tag.remove();
+        waiting.delete(name);
+        w.reject(new Error("search index file could not be loaded: " + tag.src + " (rebuild the site)"));
+      };
+      document.head.appendChild(tag);
+    }
+    return waiting.get(name).promise;
+  };
+  const parsed = new Map();
+  const cached = (key, make) => {
+    if (!parsed.has(key)) parsed.set(key, make());
+    return parsed.get(key);
+  };
+  const parseDictionary = (data) => {
+    const terms = data.t.split(" ");
+    const steps = varints(data.s);
+    const places = [];
+    let shard = steps[0], position = data.o;
+    places.push([shard, position]);
+    for (let i = 1; i < steps.length; i++) {
+      if (steps[i]) { shard += steps[i]; position = 0; } else position += 1;
+      places.push([shard, position]);
+    }
+    const index = new Map(terms.map((t, i) => [t, i]));
+    return { terms, freqs: varints(data.f), places, index };
+  };
+  const postings = (encoded) => {
+    const ids = [], levels = [];
+    for (let pos = 0, prev = -1, gap; pos < encoded.length; pos++) {
+      [gap, pos] = readVarint(encoded, pos);
+      prev += gap + 1;
+      ids.push(prev);
+      levels.push(DIGIT[encoded[pos]]);
+    }
+    return { ids, levels };
+  };
+
+  // ---- query (see scholarsite/search/query.py) ----
+  const queryWords = (query) => {
+    const found = words(query);
+    const folded = fold(query);
+    const lastOpen = found.length > 0 && /[\p{L}\p{N}]$/u.test(folded);
+    const out = [];
+    found.forEach((word, i) => {
+      const open = lastOpen && i === found.length - 1;
+      if (!STOP.has(word) || open) out.push({ word, open });
+    });
+    return out;
+  };
+  const editDistance = (word, term, limit, prefix) => {
+    if (!prefix && Math.abs(word.length - term.length) > limit) return limit + 1;
+    let prev2 = [];
+    let prev = Array.from({ length: word.length + 1 }, (_, j) => j);
+    let best = prev[word.length];
+    for (let i = 1; i <= term.length; i++) {
+      const row = [i];
+      let low = i;
+      for (let j = 1; j <= word.length; j++) {
+        let v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (term[i - 1] === word[j - 1] ? 0 : 1));
+        if (i > 1 && j > 1 && term[i - 1] === word[j - 2] && term[i - 2] === word[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+        row.push(v);
+        if (v < low) low = v;
+      }
+      best = Math.min(best, row[word.length]);
+      if (low > limit) return prefix ? Math.min(best, limit + 1) : limit + 1;
+      prev2 = prev;
+      prev = row;
+    }
+    return Math.min(prefix ? best : prev[word.length], limit + 1);
+  };
+  const byFreqThenTerm = (a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+  const typoLimit = (w) => (!ALPHA.test(w) || w.length < 4 ? 0 : w.length >= 8 ? 2 : 1);
+  const expand = (dict, qw) => {
+    const exact = stem(qw.word);
+    let found = [];
+    if (!STOP.has(qw.word) && dict.index.has(exact)) found.push([exact, 1]);
+    if (qw.open && qw.word.length >= 2) {
+      const pre = [];
+      dict.terms.forEach((t, i) => { if (t.startsWith(qw.word) && t !== exact) pre.push([-dict.freqs[i], t]); });
+      pre.sort(byFreqThenTerm);
+      found = found.concat(pre.slice(0, PREFIX_EXPANSIONS).map(([, t]) => [t, PREFIX_WEIGHT]));
+    }
+    if (found.length) return found;
+    const limit = typoLimit(exact);
+    if (!limit) return [];
+    const near = [];
+    dict.terms.forEach((t, i) => {
+      const d = editDistance(exact, t, limit, qw.open);
+      if (d <= limit) near.push([d, -dict.freqs[i], t]);
+    });
+    near.sort((a, b) => a[0] - b[0] || byFreqThenTerm([a[1], a[2]], [b[1], b[2]]));
+    return near.slice(0, TYPO_EXPANSIONS).map(([d, , t]) => [t, TYPO_WEIGHTS[d]]);
+  };
+  const shardFor = (prefixes, word) => {
+    let best = -1;
+    prefixes.forEach((p, i) => { if (word.startsWith(p) && (best < 0 || p.length > prefixes[best].length)) best = i; });
+    return best;
+  };
+  const idf = (n, df) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
+
+  const wordScores = async (meta, qw) => {
+    const number = shardFor(meta.t, stem(qw.word));
+    const scores = new Map();
+    if (number < 0) return { scores, terms: [] };
+    const data = await load("t/" + number);
+    const dict = cached("t" + number, () => parseDictionary(data));
+    const expansions = expand(dict, qw);
+    const lists = await Promise.all(expansions.map(([t]) => load("p/" + dict.places[dict.index.get(t)][0])));
+    expansions.forEach(([term, factor], k) => {
+      const i = dict.index.get(term);
+      const weight = factor * idf(meta.n, dict.freqs[i]);
+      const key = "p" + dict.places[i][0] + "/" + dict.places[i][1];
+      const list = cached(key, () => postings(lists[k][dict.places[i][1]]));
+      for (let j = 0; j < list.ids.length; j++) {
+        const score = (weight * list.levels[j]) / 63;
+        if (score > (scores.get(list.ids[j]) || 0)) scores.set(list.ids[j], score);
+      }
+    });
+    return { scores, terms: expansions.map(([t]) => t) };
+  };
+  const record = async (meta, id) => (await load("d/" + Math.floor(id / meta.b)))[id % meta.b];
+
+  /** Ranked results for a query: [{id, score, kind, url, href, title, detail}] and the terms matched. */
+  const search = async (query, limit = LIMIT) => {
+    const meta = await load("meta");
+    const qwords = queryWords(query);
+    if (!qwords.length) return { results: [], terms: [] };
+    const perWord = await Promise.all(qwords.map((qw) => wordScores(meta, qw)));
+    const totals = new Map(), matched = new Map();
+    for (const { scores } of perWord) {
+      for (const [id, s] of scores) {
+        totals.set(id, (totals.get(id) || 0) + s);
+        matched.set(id, (matched.get(id) || 0) + 1);
+      }
+    }
+    const ranked = [];
+    for (const [id, t] of totals) ranked.push([t * (matched.get(id) / qwords.length) ** 2, id]);
+    ranked.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+    const top = ranked.slice(0, limit);
+    const records = await Promise.all(top.map(([, id]) => record(meta, id)));
+    const phrase = words(query).join(" ");
+    const results = top.map(([score, id], k) => {
+      const [kind, url, title, detail] = records[k];
+      const boost = qwords.length > 1 && words(title).join(" ").includes(phrase) ? PHRASE_BOOST : 1;
+      return { id, score: score * boost, kind: kind === "p" ? "paper" : "person", url, href: pageHref(url), title, detail };
+    });
+    results.sort((a, b) => b.score - a.score || a.id - b.id);
+    return { results, terms: perWord.flatMap((w) => w.terms) };
+  };
+  const text = async (id) => {
+    const meta = await load("meta");
+    return (await load("x/" + Math.floor(id / meta.b)))[id % meta.b];
+  };
+  const pageHref = (url) => new URL(url + (location.protocol === "file:" && url.endsWith("/") ? "index.html" : ""), root).href;
+  window.scholarsiteSearch = { search, text, fold, words, stem };
+
+  // ---- rendering: corpus text only ever goes in through text nodes ----
+  const el = (tag, attrs, ...children) => {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+    for (const c of children) node.append(c);
+    return node;
+  };
+  /** Text split into plain strings and <mark> elements around words whose stem was matched. */
+  const highlighted = (value, terms) => {
+    const starts = [], lengths = [];
+    let folded = "", offset = 0;
+    for (const c of value) {
+      const f = foldChar(c);
+      for (let k = 0; k < f.length; k++) { starts.push(offset); lengths.push(c.length); }
+      folded += f;
+      offset += c.length;
+    }
+    const wanted = new Set(terms);
+    const parts = [];
+    let last = 0;
+    for (const m of folded.matchAll(TOKEN)) {
+      if (!wanted.has(stem(m[0]))) continue;
+      const from = starts[m.index], end = starts[m.index + m[0].length - 1] + lengths[m.index + m[0].length - 1];
+      if (from < last) continue;
+      parts.push(value.slice(last, from), el("mark", {}, value.slice(from, end)));
+      last = end;
+    }
+    parts.push(value.slice(last));
+    return parts;
+  };
+  const snippet = (value, terms, size = 220) => {
+    const wanted = new Set(terms);
+    const first = (words(value).find((w) => wanted.has(stem(w))) || "");
+    let at = first ? fold(value).indexOf(first) : 0;
+    at = Math.max(0, Math.min(at - 60, value.length - size));
+    while (at > 0 && /\S/.test(value[at - 1])) at--;
+    const cut = value.slice(at, at + size);
+    return (at > 0 ? "… " : "") + cut + (at + size < value.length ? " …" : "");
+  };
+  const resultItem = (r, terms, id) =>
+    el("a", { href: r.href, class: "ss-hit", role: "option", id, "data-kind": r.kind },
+      el("span", { class: "ss-title" }, ...highlighted(r.title, terms)),
+      el("span", { class: "ss-detail" }, (r.kind === "person" ? "Person · " : "") + r.detail));
+  const searchPageHref = (q) => new URL("search/" + (location.protocol === "file:" ? "index.html" : "") + "?q=" + encodeURIComponent(q), root).href;
+  const debounce = (fn, ms) => {
+    let timer = 0;
+    return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
+  };
+  const failed = (list, error) => {
+    list.replaceChildren(el("p", { class: "ss-empty" }, "Search is unavailable: " + error.message));
+    list.hidden = false;
+  };
+
+  // ---- the header box: results as you type, arrows, Enter, Escape, "/" ----
+  const setupBox = (form) => {
+    const input = form.querySelector("input");
+    const list = form.querySelector("[data-search-results]");
+    let active = -1, seq = 0;
+    const items = () => Array.from(list.querySelectorAll(".ss-hit"));
+    const close = () => { list.hidden = true; active = -1; input.setAttribute("aria-expanded", "false"); };
+    const mark = (k) => {
+      const all = items();
+      active = all.length ? (k + all.length) % all.length : -1;
+      all.forEach((a, i) => a.setAttribute("aria-selected", String(i === active)));
+      if (active >= 0) input.setAttribute("aria-activedescendant", all[active].id);
+    };
+    const run = async () => {
+      const q = input.value, mine = ++seq;
+      if (!q.trim()) return close();
+      try {
+        const { results, terms } = await search(q, 8);
+        if (mine !== seq) return;
+        const hits = results.map((r, i) => resultItem(r, terms, "ss-opt-" + i));
+        const more = el("a", { class: "ss-more", href: searchPageHref(q) }, "All results for “" + q + "”");
+        list.replaceChildren(...(hits.length ? hits : [el("p", { class: "ss-empty" }, "No results for “" + q + "”")]), more);
+        list.hidden = false;
+        input.setAttribute("aria-expanded", "true");
+        active = -1;
+        list.dispatchEvent(new CustomEvent("search:rendered", { bubbles: true, detail: { query: q } }));
+      } catch (error) {
+        failed(list, error);
+      }
+    };
+    const later = debounce(run, 30);
+    input.addEventListener("input", later);
+    input.addEventListener("focus", () => load("meta").catch((e) => failed(list, e)), { once: true });
+    input.addEventListener("keydown", (e) => {
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        if (list.hidden) return run();
+        mark(active + (e.key === "ArrowDown" ? 1 : -1));
+      } else if (e.key === "Enter") {
+        e.preventDefault();
+        const target = items()[active];
+        location.href = target ? target.href : searchPageHref(input.value);
+      } else if (e.key === "Escape") {
+        if (list.hidden) input.blur(); else close();
+      }
+    });
+    form.addEventListener("submit", (e) => { e.preventDefault(); location.href = searchPageHref(input.value); });
+    document.addEventListener("click", (e) => { if (!form.contains(e.target)) close(); });
+    document.addEventListener("keydown", (e) => {
+      const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName) || document.activeElement.isContentEditable;
+      if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); input.focus(); input.select(); }
+    });
+  };
+
+  // ---- the search page: full results, highlights, snippets, ?q= in the URL ----
+  const setupPage = (page) => {
+    const form = page.querySelector("form");
+    const input = form.querySelector("input");
+    const list = page.querySelector("[data-search-results]");
+    const status = page.querySelector("[data-search-status]");
+    let seq = 0;
+    const show = async (q) => {
+      const mine = ++seq;
+      if (!q.trim()) { list.replaceChildren(); status.textContent = ""; return; }
+      try {
+        const { results, terms } = await search(q, 20);
+        const texts = await Promise.all(results.map((r) => (r.kind === "paper" ? text(r.id) : "")));
+        if (mine !== seq) return;
+        list.replaceChildren(...results.map((r, i) => {
+          const item = el("li", { class: "ss-result", "data-kind": r.kind }, resultItem(r, terms, "ss-res-" + i));
+          if (texts[i]) item.append(el("p", { class: "ss-snippet" }, ...highlighted(snippet(texts[i], terms), terms)));
+          return item;
+        }));
+        status.textContent = results.length ? `Top ${results.length} results for “${q}”` : `No results for “${q}”`;
+        page.dispatchEvent(new CustomEvent("search:rendered", { bubbles: true, detail: { query: q } }));
+      } catch (error) {
+        failed(list, error);
+      }
+    };
+    const writeUrl = (q, push) => {
+      const url = new URL(location.href);
+      url.searchParams.set("q", q);
+      try {
+        history[push ? "pushState" : "replaceState"]({ q }, "", url.href);
+      } catch (error) {
+        // Some browsers refuse history changes on file:// pages; results still show.
+        status.title = String(error);
+      }
+    };
+    const fromUrl = () => {
+      const q = new URL(location.href).searchParams.get("q") || "";
+      input.value = q;
+      show(q);
+    };
+    input.addEventListener("input", debounce(() => { writeUrl(input.value, false); show(input.value); }, 60));
+    form.addEventListener("submit", (e) => { e.preventDefault(); writeUrl(input.value, true); show(input.value); });
+    window.addEventListener("popstate", fromUrl);
+    fromUrl();
+  };
+
+  const start = () => {
+    document.querySelectorAll("[data-search-box]").forEach(setupBox);
+    document.querySelectorAll("[data-search-page]").forEach(setupPage);
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
