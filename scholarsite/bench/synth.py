@@ -20,10 +20,18 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
+from scholarsite.errors import ScholarsiteError
+
 # --------------------------------------------------------------------------- vocabulary
+
+
+def word_list(text: str) -> list[str]:
+    return text.split()
+
 
 FIELDS: dict[str, str] = {
     "learning": """
@@ -207,7 +215,7 @@ FIELDS: dict[str, str] = {
     """,
 }
 
-ADJECTIVES = """
+ADJECTIVES = word_list("""
     efficient scalable robust adaptive sparse dense deep shallow hierarchical recursive
     neural probabilistic stochastic deterministic bayesian causal conditional
     generative discriminative contrastive unsupervised semi-supervised self-supervised
@@ -229,9 +237,9 @@ ADJECTIVES = """
     sample-efficient label-efficient compute-optimal hardware-aware physics-informed
     knowledge-grounded retrieval-augmented tool-augmented compositional modular
     reusable transferable zero-shot few-shot in-context emergent
-""".split()
+""")
 
-GENERAL_NOUNS = """
+GENERAL_NOUNS = word_list("""
     framework frameworks approach approaches method methods model models analysis
     study survey perspective perspectives view evaluation evaluations benchmark
     characterization theory foundations principles limits limitations challenges
@@ -241,7 +249,7 @@ GENERAL_NOUNS = """
     paradigms formulation formulations perspective-shift case-study experiments
     measurement measurements estimation learning inference reasoning search
     synthesis discovery understanding generation prediction detection control
-""".split()
+""")
 
 VERBS: tuple[tuple[str, str, str], ...] = (
     ("propose", "proposes", "Proposing"),
@@ -276,23 +284,23 @@ VERBS: tuple[tuple[str, str, str], ...] = (
     ("certify", "certifies", "Certifying"),
 )
 
-METHOD_HEADS = """
+METHOD_HEADS = word_list("""
     Flash Graph Neuro Deep Meta Hyper Omni Pro Fast Sparse Auto Diffu Trans Quant Spectra
     Mono Poly Vision Lingua Robo Chem Geo Astro Bio Cryp Proto Cog Mem Flux Prism Tensor
     Vec Kern Spline Lattice Orbit Pulse Echo Nova Atlas Vertex Helix Quasar Photon Cortex
-""".split()
-METHOD_TAILS = """
+""")
+METHOD_TAILS = word_list("""
     Net Former GAN Flow Bench Seq Mix Fuse Sort Map Tune Prompt Diff Align Graph Cast
     Lens Scope Forge Stack Mind Grad Pool Sketch Path Gen Coder Loop Shift Net++ Zero
-""".split()
+""")
 
 STOPWORDS = frozenset(
-    "a an the of for and in on with via from to at by as or is are we our this that".split()
+    word_list("a an the of for and in on with via from to at by as or is are we our this that")
 )
 
 # --------------------------------------------------------------------------- names
 
-FIRST_NAMES = """
+FIRST_NAMES = word_list("""
     Aaron Adam Aditya Aidan Akila Alan Alec Aleksander Alex Alexander Alexi Alice Amin
     Amelia Ana Andrea Andrei Anna Anton Arjun Astrid Ayesha Beatriz Ben Bianca Björn
     Bo Bruno Camille Carlos Carmen Chen Cheng Chiara Chloé Chris Clara Daniel Dario David
@@ -306,9 +314,9 @@ FIRST_NAMES = """
     Rania Renée Ricardo Rosa Ruth Sakura Samuel Sara Sebastian Sergei Shihua Siân Simone
     Sofia Søren Sunan Sven Tadashi Tamar Tianhua Tomás Tomáš Uma Valentina Victor Wei
     Wenming Xavier Xin Yan Yang Yasmin Yilin Yong Yuan Yusuf Zainab Zhao Zoë Ömer Ádám
-""".split()
+""")
 
-LAST_NAMES = """
+LAST_NAMES = word_list("""
     Abbott Adeyemi Ahlberg Ahmed Alvarez Andersen Aoki Baker Banerjee Bauer Becker
     Bergström Bernard Bianchi Brandt Brown Byrne Cai Campbell Castillo Chakraborty Chen
     Cho Christakis Clark Costa Cruz Dąbrowski Das Dvořák Eriksson Evans Fischer Fontaine
@@ -320,9 +328,9 @@ LAST_NAMES = """
     Perelman Petrov Popescu Qi Radford Ramesh Reyes Ricci Rossi Russo Sato Schmidt
     Schneider Schröder Schuller Silva Singh Smith Sørensen Song Suzuki Szabó Tanaka
     Tang Thompson Tillet Tootoonchian Torres Vasquez Vogel Wagner Wang Weber Welihinda
-    Wiśniewski Wójcik Wu Xia Xu Yamamoto Yang Yılmaz Zeng Zhang Zhao Zheng Zhou Zhu
+    Wiśniewski Wójcik Wu Xia Xu Yamamoto Yang Y\u0131lmaz Zeng Zhang Zhao Zheng Zhou Zhu
     Zielińska Zong Çelik Ødegaard Østergaard Ñúñez
-""".split()
+""")
 
 CJK_NAMES: tuple[tuple[str, str], ...] = (("李", "明"), ("王", "芳"), ("张", "伟"))
 BARE_OWNER_NAMES = ("Tony", "Maria", "Kenji", "Sam", "Alex")
@@ -415,7 +423,9 @@ class SynthCorpus:
 
     def listed(self) -> frozenset[int]:
         """Papers that appear in some listing profile: they have an arXiv id and a year."""
-        return frozenset(p for prof in self.profiles if prof.layout == "listing" for p in prof.papers)
+        return frozenset(
+            p for prof in self.profiles if prof.layout == "listing" for p in prof.papers
+        )
 
 
 @dataclass(frozen=True)
@@ -433,7 +443,7 @@ class CorpusStats:
 # --------------------------------------------------------------------------- slugs and keys
 
 _LETTER_FOLDS = str.maketrans(
-    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ı": "i", "đ": "d", "Đ": "D", "ß": "ss",
+    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "\u0131": "i", "đ": "d", "Đ": "D", "ß": "ss",
      "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "Th"}
 )  # fmt: skip
 
@@ -539,7 +549,7 @@ class TextMaker:
     def noun(self, field: str) -> str:
         words = self.fields[field]
         # a Zipf-like preference within the field: early words are common, later ones rare
-        index = int(len(words) * self.rng.random() ** 2.2)
+        index = int(len(words) * self.rng.random() ** 1.5)
         return words[min(index, len(words) - 1)]
 
     def adj(self) -> str:
@@ -663,17 +673,15 @@ def make_papers(
         # every titled profile gets a paper first, then the busy ones get more
         home = titled_owners[index if index < len(titled_owners) else homes.draw(rng)]
         field = person_field[home] if rng.random() < 0.8 else rng.choice(text.field_names)
-        title = unique_text(lambda f=field: text.title(f), titles, slugify)
+        title = unique_text(partial(text.title, field), titles, slugify)
         with_math = rng.random() < 0.2
         abstract = unique_text(
-            lambda f=field, t=title, m=with_math: text.abstract(f, t, m), abstracts, name_key
+            partial(text.abstract, field, title, with_math), abstracts, str.casefold
         )
         size = author_count(rng)
         authors, noise = paper_authors(rng, pool, n_people, home, size)
         comments = comment_line(rng) if rng.random() < 0.4 else None
-        papers.append(
-            Paper(title, authors, abstract, arxiv_id(rng, ids), comments, field, noise)
-        )
+        papers.append(Paper(title, authors, abstract, arxiv_id(rng, ids), comments, field, noise))
     return papers
 
 
@@ -681,8 +689,9 @@ def unique_text(make: Callable[[], str], taken: set[str], key: Callable[[str], s
     """Call ``make`` until its result's ``key`` is new; remember the key."""
     while True:
         value = make()
-        if key(value) not in taken:
-            taken.add(key(value))
+        value_key = key(value)
+        if value_key not in taken:
+            taken.add(value_key)
             return value
 
 
@@ -727,8 +736,8 @@ def papers_by_person(papers: Sequence[Paper], n_people: int) -> list[list[int]]:
 def pick_owners(
     rng: random.Random, by_person: Sequence[Sequence[int]], taken: set[int], count: int
 ) -> list[int]:
-    """``count`` people with at least two papers, not owning a profile yet, busier ones likelier."""
-    candidates = [p for p, ps in enumerate(by_person) if len(ps) >= 2 and p not in taken]
+    """``count`` people with papers, not owning a profile yet, busier ones likelier."""
+    candidates = [p for p, ps in enumerate(by_person) if ps and p not in taken]
     if not candidates:
         return []
     weights = [float(len(by_person[p])) for p in candidates]
@@ -769,13 +778,13 @@ def make_profiles(
         drafts.append(("listing", None, None, newest_first[::-1]))
     rng.shuffle(drafts)
     profiles: list[Profile] = []
-    for index, (layout, owner, header, members) in enumerate(drafts):
+    for index, (layout, owner_index, header, members) in enumerate(drafts):
         versions = tuple(
             rng.choice(("v2", "v3")) if layout == "listing" and rng.random() < 0.15 else ""
             for _ in members
         )
         name = f"{index:05d}_{hashlib.sha256(f'{index}:{layout}'.encode()).hexdigest()[:16]}.txt"
-        profiles.append(Profile(name, layout, owner, header, tuple(members), versions))
+        profiles.append(Profile(name, layout, owner_index, header, tuple(members), versions))
     return profiles
 
 
@@ -818,8 +827,9 @@ def listing_lines(profile: Profile, papers: Sequence[Paper]) -> Iterator[str]:
     pending = ""
     for p, version in zip(profile.papers, profile.versions, strict=True):
         yield f"{pending}{papers[p].abstract}"
-        if papers[p].comments:
-            yield papers[p].comments
+        comments = papers[p].comments
+        if comments:
+            yield comments
         pending = f"arXiv:{papers[p].arxiv}{version}"
     if pending:
         yield pending
@@ -964,9 +974,7 @@ def author_queries(rng: random.Random, corpus: SynthCorpus, count: int) -> list[
     plain = [p for p in people if corpus.people[p].display.isascii()]
     chosen = rng.sample(accented, min(len(accented), count // 2))
     chosen += rng.sample(plain, min(len(plain), count - len(chosen)))
-    return [
-        Query(corpus.people[p].display, "author", person_url(corpus.people[p])) for p in chosen
-    ]
+    return [Query(corpus.people[p].display, "author", person_url(corpus.people[p])) for p in chosen]
 
 
 def author_ascii_queries(rng: random.Random, corpus: SynthCorpus, count: int) -> list[Query]:
@@ -984,25 +992,26 @@ def title_words(title: str) -> set[str]:
 
 
 def surname_topic_queries(rng: random.Random, corpus: SynthCorpus, count: int) -> list[Query]:
-    """``<surname> <title word>`` matching exactly one paper: how people recall a paper."""
+    """``<surname> <topic word>`` matching exactly one paper: how people recall a paper."""
+    topic_words = {w.lower() for words in FIELDS.values() for w in words.split()}
+    words_of = [sorted(title_words(paper.title) & topic_words) for paper in corpus.papers]
     by_surname: dict[str, list[int]] = {}
     for index, paper in enumerate(corpus.papers):
         for a in paper.authors:
             last = corpus.people[a].last
-            if last and corpus.people[a].first:
+            if last and corpus.people[a].first and "-" not in last:
                 by_surname.setdefault(last, []).append(index)
-    surnames = sorted(by_surname)
     queries: list[Query] = []
-    for _ in range(20 * count):
-        if len(queries) == count or not surnames:
-            break
-        surname = rng.choice(surnames)
-        p = rng.choice(by_surname[surname])
-        words = sorted(title_words(corpus.papers[p].title))
-        word = rng.choice(words)
-        matches = {q for q in by_surname[surname] if word in title_words(corpus.papers[q].title)}
-        if matches == {p}:
+    for p in sample_papers(rng, corpus, 20 * count):
+        surnames = sorted({corpus.people[a].last or "" for a in corpus.papers[p].authors})
+        surnames = [s for s in surnames if s in by_surname]
+        if not surnames or not words_of[p]:
+            continue
+        surname, word = rng.choice(surnames), rng.choice(words_of[p])
+        if sum(word in words_of[q] for q in by_surname[surname]) == 1:
             queries.append(Query(f"{surname} {word}", "surname_topic", paper_url(corpus.papers[p])))
+        if len(queries) == count:
+            break
     return queries
 
 
@@ -1011,7 +1020,9 @@ def arxiv_queries(rng: random.Random, corpus: SynthCorpus, count: int) -> list[Q
     chosen = rng.sample(listed, min(len(listed), count))
     forms = ("{}", "arXiv:{}", "{}v1", "{}")
     return [
-        Query(rng.choice(forms).format(corpus.papers[p].arxiv), "arxiv", paper_url(corpus.papers[p]))
+        Query(
+            rng.choice(forms).format(corpus.papers[p].arxiv), "arxiv", paper_url(corpus.papers[p])
+        )
         for p in chosen
     ]
 
@@ -1026,7 +1037,7 @@ def make_corpus(n_papers: int, seed: int = 0) -> SynthCorpus:
     rng = random.Random(seed)
     n_titled, n_abstract, n_listing = profile_counts(n_papers)
     people = make_people(rng, max(60, n_papers * 13 // 10))
-    titled_owners = rng.sample(range(len(people) // 3), min(n_titled, len(people) // 3))
+    titled_owners = rng.sample(range(len(people) // 3), min(n_titled, n_papers))
     papers = make_papers(rng, n_papers, len(people), titled_owners)
     profiles = make_profiles(rng, people, papers, titled_owners, n_abstract, n_listing)
     corpus = SynthCorpus(seed, tuple(people), tuple(papers), tuple(profiles), ())
@@ -1042,6 +1053,11 @@ def write_corpus(dest: Path, n_papers: int, seed: int = 0) -> CorpusStats:
 
 def write_synth(dest: Path, corpus: SynthCorpus) -> CorpusStats:
     corpus_dir = dest / "site_src" / "corpus"
+    if corpus_dir.is_dir() and any(corpus_dir.iterdir()):
+        raise ScholarsiteError(
+            f"{corpus_dir}: already holds files; write the synthetic corpus into an empty "
+            "directory so no stale dump joins it"
+        )
     corpus_dir.mkdir(parents=True, exist_ok=True)
     written = 0
     for profile in corpus.profiles:
