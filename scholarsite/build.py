@@ -1,0 +1,198 @@
+"""The pipeline: config → corpus → curation → model → views → pages → atomic write.
+
+Everything is read and checked before anything is written; the output directory is replaced only
+when the whole site has been rendered.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scholarsite.cite import citation_keys
+from scholarsite.config import SiteConfig, load_config
+from scholarsite.corpus import read_corpus
+from scholarsite.curation import Curation, acknowledge, load_curation
+from scholarsite.errors import BuildFailed, Problem, ScholarsiteError
+from scholarsite.export import corpus_json
+from scholarsite.model import Corpus, build_corpus
+from scholarsite.output import SiteWriter, check_output_target
+from scholarsite.pages import MarkdownPage, read_pages
+from scholarsite.render import OutputPage, Renderer, site_pages
+from scholarsite.search import SearchDoc, build_search_index
+from scholarsite.theme import find_theme
+from scholarsite.text import abstract_plain_text
+from scholarsite.views import (
+    PaperSummary,
+    PaperView,
+    letter_groups,
+    paper_summary,
+    paper_view,
+    person_ref,
+    person_view,
+)
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    source: Path
+    output: Path
+    base_url: str | None = None
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    papers: int
+    authors: int
+    pages: int
+    problems: tuple[Problem, ...]
+    seconds: float
+    output: Path
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if not p.acknowledged)
+
+
+@dataclass(frozen=True)
+class SiteInput:
+    """Everything read from the source directory, checked, before any output."""
+
+    config: SiteConfig
+    curation: Curation
+    corpus: Corpus
+    pages: list[MarkdownPage]
+    problems: list[Problem]
+
+
+def read_site(source: Path, base_url: str | None = None) -> SiteInput:
+    if not source.is_dir():
+        raise ScholarsiteError(f"the site source {source} is not a directory (use --source DIR)")
+    config, problems = load_config(source)
+    curation, found = load_curation(source)
+    problems += found
+    profiles = read_corpus(source)
+    if not profiles:
+        problems.append(Problem("corpus", 0, "no profile dumps found in corpus/"))
+    for profile in profiles:
+        problems += profile.problems
+    corpus = build_corpus(profiles, curation)
+    pages, found = read_pages(source)
+    problems += [*corpus.problems, *found]
+    return SiteInput(config.with_base_url(base_url), curation, corpus, pages, problems)
+
+
+def build_site(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+    started = time.perf_counter()
+    check_output_target(options.output, options.source)
+    site = read_site(options.source, options.base_url)
+    theme = find_theme(options.source)
+    keys = citation_keys(site.corpus)
+    problems = list(site.problems)
+    paper_views: dict[str, PaperView] = {}
+    for paper in site.corpus.papers:
+        url = site.config.base_url + paper.url if site.config.base_url else None
+        view, found = paper_view(paper, site.corpus, keys[paper.id], url)
+        paper_views[paper.id] = view
+        first = paper.sources[0]
+        problems += [Problem(first.file, first.line, message) for message in found]
+    problems = acknowledge(sorted(set(problems)), site.curation)
+    if options.strict and any(not p.acknowledged for p in problems):
+        raise BuildFailed([p for p in problems if not p.acknowledged])
+    renderer = Renderer(theme.templates, site.config, site.pages)
+    pages = site_pages(site.corpus, site.pages, _views(site, paper_views))
+    writer = SiteWriter(options.output)
+    try:
+        total = len(pages)
+        writer.write_all(
+            renderer.render_all(pages, lambda done: progress("pages", done, total) if progress else None)
+        )
+        writer.write_all(build_search_index(search_docs(site.corpus)).items())
+        writer.write("corpus.json", corpus_json(site.corpus, problems))
+        writer.copy_tree(theme.static, "static")
+        writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    return BuildResult(
+        papers=len(site.corpus.papers),
+        authors=len(site.corpus.people),
+        pages=len(pages),
+        problems=tuple(problems),
+        seconds=time.perf_counter() - started,
+        output=options.output,
+    )
+
+
+def _views(site: SiteInput, paper_views: dict[str, PaperView]) -> dict[str, Any]:
+    corpus = site.corpus
+    summaries = [paper_summary(p, corpus) for p in corpus.papers]
+    owners = {}
+    for person in corpus.people:
+        if person.profiles:
+            owners[person.id] = (person_ref(person), len(person.papers), person.profiles)
+    intro = next((p for p in site.pages if p.name == "index"), None)
+    by_year: dict[int | None, list[PaperSummary]] = {}
+    for summary in summaries:
+        by_year.setdefault(summary.year, []).append(summary)
+    return {
+        "home": {
+            "intro": intro,
+            "profiles": sorted(owners.values(), key=lambda o: o[2]),
+            "recent": summaries[: site.config.recent_papers],
+            "paper_count": len(summaries),
+            "author_count": len(corpus.people),
+        },
+        "papers": {"papers": summaries, "groups": list(by_year.items())},
+        "authors": {
+            "people": corpus.people,
+            "letters": letter_groups(list(corpus.people)),
+        },
+        "paper_views": paper_views,
+        "person_views": {p.id: person_view(p, corpus) for p in corpus.people},
+    }
+
+
+def search_docs(corpus: Corpus) -> list[SearchDoc]:
+    docs = []
+    for paper in corpus.papers:
+        names = [corpus.people_by_id[pid].name or "Unnamed profile" for pid in paper.authors]
+        shown = ", ".join(names[:3]) + (f", … ({len(names)} authors)" if len(names) > 3 else "")
+        docs.append(
+            SearchDoc(
+                kind="paper",
+                url=paper.url,
+                title=paper.title or "Untitled: " + " ".join(abstract_plain_text(paper.abstract).split()[:12]) + "…",
+                authors=tuple(names),
+                text=abstract_plain_text(paper.abstract),
+                arxiv=paper.arxiv,
+                year=paper.year,
+                variants=(),
+                detail=" · ".join(x for x in (str(paper.year or ""), shown) if x),
+            )
+        )
+    for person in corpus.people:
+        count = len(person.papers)
+        docs.append(
+            SearchDoc(
+                kind="person",
+                url=person.url,
+                title=person.name or "Unnamed profile",
+                authors=(),
+                text="",
+                arxiv=None,
+                year=None,
+                variants=person.variants,
+                detail=f"{count} paper{'s' if count != 1 else ''}",
+            )
+        )
+    return docs
+
+
+__all__ = ["BuildOptions", "BuildResult", "OutputPage", "build_site", "read_site", "search_docs"]

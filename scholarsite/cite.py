@@ -1,0 +1,96 @@
+"""Citations: BibTeX entries with unique, stable keys and every special character escaped."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from scholarsite.model import Corpus, Paper
+from scholarsite.naming import fold
+
+_BIBTEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "&": r"\&",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "^": r"\^{}",
+    "~": r"\~{}",
+}
+_SPECIAL = re.compile("|".join(re.escape(ch) for ch in _BIBTEX_SPECIAL))
+_STOP = {"a", "an", "the", "on", "of", "for", "and", "in", "to", "towards", "with"}
+
+
+def bibtex_escape(text: str) -> str:
+    """Text safe inside a braced BibTeX field: no unbalanced braces, no active TeX characters."""
+    return _SPECIAL.sub(lambda m: _BIBTEX_SPECIAL[m.group()], " ".join(text.split()))
+
+
+def _ascii_word(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", fold(text).encode("ascii", "ignore").decode())
+
+
+def citation_keys(corpus: Corpus) -> dict[str, str]:
+    """``lu2024simplifying``-style keys; repeats get ``b``, ``c``… in corpus order, so keys are stable."""
+    keys: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for paper in sorted(corpus.papers, key=lambda p: p.id):
+        base = _key_base(paper, corpus) or "paper"
+        count = seen.get(base, 0)
+        seen[base] = count + 1
+        keys[paper.id] = base if count == 0 else f"{base}{chr(ord('a') + count)}"
+        if count >= 25:
+            keys[paper.id] = f"{base}-{paper.id}"
+    return keys
+
+
+def _key_base(paper: Paper, corpus: Corpus) -> str:
+    first = corpus.people_by_id[paper.authors[0]] if paper.authors else None
+    surname = ""
+    if first is not None and first.citation_name:
+        surname = _ascii_word(first.citation_name.split(",")[0])
+    words = [_ascii_word(w) for w in (paper.title or "").split()]
+    word = next((w for w in words if w and w not in _STOP), "")
+    return f"{surname}{paper.year or ''}{word}"
+
+
+def author_names(paper: Paper, corpus: Corpus) -> list[str]:
+    """``Last, First`` for every author entry that has a name (unnamed profiles are left out)."""
+    names = []
+    for pid in paper.authors:
+        person = corpus.people_by_id[pid]
+        if person.citation_name:
+            names.append(person.citation_name)
+    return names
+
+
+def bibtex_entry(paper: Paper, corpus: Corpus, key: str, page_url: str | None = None) -> str:
+    fields: list[tuple[str, str]] = []
+    if paper.title:
+        fields.append(("title", "{" + bibtex_escape(paper.title) + "}"))
+    names = author_names(paper, corpus)
+    if names:
+        # Single-part names (organisations) are braced so BibTeX keeps them whole.
+        authors = [bibtex_escape(n) if "," in n else "{" + bibtex_escape(n) + "}" for n in names]
+        fields.append(("author", " and ".join(authors)))
+    if paper.year:
+        fields.append(("year", str(paper.year)))
+    if paper.arxiv:
+        fields += [
+            ("eprint", paper.arxiv),
+            ("archivePrefix", "arXiv"),
+            ("url", f"https://arxiv.org/abs/{paper.arxiv}"),
+        ]
+    elif page_url:
+        fields.append(("url", page_url))
+    if not paper.authors_complete:
+        fields.append(("note", "Author list incomplete"))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@misc{{{key},\n{body}\n}}\n"
+
+
+def bibtex_file(entries: Iterable[str]) -> str:
+    return "\n".join(entries)

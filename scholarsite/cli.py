@@ -1,0 +1,146 @@
+"""Command-line interface: argument parsing only; each command is a thin function."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Sequence
+from itertools import groupby
+from pathlib import Path
+from typing import TextIO
+
+from scholarsite import __version__
+from scholarsite.build import BuildOptions, BuildResult, build_site
+from scholarsite.errors import BuildFailed, Problem, ScholarsiteError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"scholarsite: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="scholarsite", description="Build a static website from research-profile dumps.")
+    parser.add_argument("--version", action="version", version=f"scholarsite {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    build = commands.add_parser("build", help="build the site into the output directory")
+    _source_output(build)
+    build.add_argument("--base-url", help="absolute URL the site is published at (canonical links, sitemap, feed)")
+    build.add_argument("--jobs", type=_positive, default=None, help="worker processes (default: all cores)")
+    build.add_argument("--strict", action="store_true", help="fail on warnings that curation has not acknowledged")
+
+    serve = commands.add_parser("serve", help="build, serve, watch and live-reload")
+    _source_output(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    serve.add_argument("--port", type=_port, default=8000, help="port (default: 8000)")
+    serve.add_argument("--open", action="store_true", help="open the site in a browser")
+
+    check = commands.add_parser("check", help="lint the corpus and the built site")
+    _source_output(check)
+    check.add_argument("--json", action="store_true", help="machine-readable output")
+    return parser
+
+
+def _source_output(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--source", type=Path, default=Path("site_src"), help="site source (default: site_src)")
+    parser.add_argument("--output", type=Path, default=Path("build"), help="output directory (default: build)")
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError("must be between 0 and 65535")
+    return value
+
+
+def print_problems(problems: Iterable[Problem], stream: TextIO) -> None:
+    """Warnings grouped by file, each as ``file:line: message``."""
+    ordered = sorted(problems, key=lambda p: (p.file, p.line, p.message))
+    for file, group in groupby(ordered, key=lambda p: p.file):
+        print(f"{file}:", file=stream)
+        for problem in group:
+            mark = " [acknowledged]" if problem.acknowledged else ""
+            print(f"  {problem.location()}: {problem.message}{mark}", file=stream)
+
+
+class TerminalProgress:
+    """A progress bar on a terminal; a few plain lines otherwise."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.last = -1
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.tty:
+            width = 30
+            filled = width * done // max(total, 1)
+            self.stream.write(f"\r  {stage} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+            if done == total:
+                self.stream.write("\n")
+            self.stream.flush()
+        elif done == total or done * 4 // max(total, 1) != self.last:
+            self.last = done * 4 // max(total, 1)
+            print(f"  {stage}: {done}/{total}", file=self.stream)
+
+
+def summary(result: BuildResult) -> str:
+    warnings = len(result.warnings)
+    acknowledged = len(result.problems) - warnings
+    ack = f" ({acknowledged} acknowledged)" if acknowledged else ""
+    return (
+        f"Built {result.papers} papers, {result.authors} authors, {result.pages} pages, "
+        f"{warnings} warning{'s' if warnings != 1 else ''}{ack} in {result.seconds:.2f} s → {result.output}"
+    )
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    options = BuildOptions(args.source, args.output, args.base_url, args.strict)
+    result = build_site(options, TerminalProgress(sys.stderr))
+    if result.problems:
+        print_problems(result.problems, sys.stderr)
+    print(summary(result))
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from scholarsite.preview import run_preview
+
+    return run_preview(args.source, args.output, args.host, args.port, args.open)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from scholarsite.check import run_check
+
+    return run_check(args.source, args.output, as_json=args.json, stream=sys.stdout)
+
+
+COMMANDS = {"build": cmd_build, "serve": cmd_serve, "check": cmd_check}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except BuildFailed as failure:
+        print_problems(failure.problems, sys.stderr)
+        print(f"scholarsite: build failed: {len(failure.problems)} problem(s) above", file=sys.stderr)
+        return EXIT_FAILED
+    except ScholarsiteError as error:
+        print(f"scholarsite: error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("scholarsite: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,143 @@
+"""Jinja rendering: the environment, the list of pages to render, and template errors made readable."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from scholarsite.config import SiteConfig
+from scholarsite.errors import BuildFailed, Problem
+from scholarsite.model import Corpus
+from scholarsite.pages import MarkdownPage
+
+
+@dataclass(frozen=True)
+class OutputPage:
+    """One HTML file to render: where it goes, with which template and values."""
+
+    path: str
+    template: str
+    context: dict[str, Any] = field(hash=False)
+
+    @property
+    def root(self) -> str:
+        return "../" * self.path.count("/")
+
+    @property
+    def url(self) -> str:
+        return self.path.removesuffix("index.html")
+
+
+def json_script(value: Any) -> Markup:
+    """JSON safe inside ``<script>``: ``<``, ``>``, ``&`` and line separators are escaped."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):  # fmt: skip
+        text = text.replace(raw, escaped)
+    return Markup(text)
+
+
+@jinja2.pass_context
+def href(context: jinja2.runtime.Context, url: str) -> str:
+    """A link from the current page to a site path: relative, and ending in ``index.html`` so
+    the site also works when opened from disk."""
+    target = url + "index.html" if url == "" or url.endswith("/") else url
+    return str(context["root"]) + target
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["json_script"] = json_script
+    env.globals["href"] = href
+    return env
+
+
+def template_problem(error: Exception, templates: Path) -> Problem:
+    """A template error as ``templates/<name>:<line>: <message>``."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        name = error.name or error.filename or "?"
+        return Problem(f"templates/{name}", error.lineno, f"template syntax error: {error.message}")
+    if isinstance(error, jinja2.TemplateNotFound):
+        return Problem(f"templates/{error.name}", 0, "template not found in " + str(templates))
+    line, name = _template_frame(error)
+    return Problem(f"templates/{name}", line, f"template error: {error}")
+
+
+def _template_frame(error: Exception) -> tuple[int, str]:
+    """The innermost template line in the traceback (Jinja maps compiled code to template lines)."""
+    tb = error.__traceback__
+    found = (0, "?")
+    while tb is not None:
+        frame = tb.tb_frame
+        filename = frame.f_code.co_filename
+        if filename.endswith(".html") or filename.endswith(".xml"):
+            found = (tb.tb_lineno, Path(filename).name)
+        tb = tb.tb_next
+    return found
+
+
+class Renderer:
+    """Renders OutputPages with shared globals (site config, nav pages)."""
+
+    def __init__(self, templates: Path, config: SiteConfig, nav: list[MarkdownPage]) -> None:
+        self.templates = templates
+        self.env = make_environment(templates)
+        self.env.globals.update(site=config, nav=[p for p in nav if p.in_nav])
+        self.config = config
+
+    def render(self, page: OutputPage) -> bytes:
+        try:
+            template = self.env.get_template(page.template)
+            html = template.render(
+                root=page.root,
+                page_url=page.url,
+                canonical=self.config.base_url + page.url if self.config.base_url else None,
+                **page.context,
+            )
+        except jinja2.TemplateError as error:
+            raise BuildFailed([template_problem(error, self.templates)]) from None
+        except (TypeError, AttributeError, KeyError, ValueError) as error:
+            raise BuildFailed([template_problem(error, self.templates)]) from None
+        return html.encode("utf-8")
+
+    def render_all(self, pages: list[OutputPage], progress: Callable[[int], None] | None = None) -> Iterator[tuple[str, bytes]]:
+        for index, page in enumerate(pages, start=1):
+            yield page.path, self.render(page)
+            if progress:
+                progress(index)
+
+
+def site_pages(corpus: Corpus, markdown: list[MarkdownPage], views: dict[str, Any]) -> list[OutputPage]:
+    """Every HTML page of the site, in a fixed order."""
+    pages = [
+        OutputPage("index.html", "home.html", views["home"]),
+        OutputPage("papers/index.html", "papers.html", views["papers"]),
+        OutputPage("authors/index.html", "authors.html", views["authors"]),
+        OutputPage("search/index.html", "search.html", {}),
+        OutputPage("404.html", "404.html", {}),
+    ]
+    pages += [
+        OutputPage(f"{p.name}/index.html", "page.html", {"page": p}) for p in markdown if p.name != "index"
+    ]
+    pages += [
+        OutputPage(f"papers/{pid}/index.html", "paper.html", {"paper": view})
+        for pid, view in views["paper_views"].items()
+    ]
+    pages += [
+        OutputPage(f"authors/{pid}/index.html", "author.html", {"person": view})
+        for pid, view in views["person_views"].items()
+    ]
+    return pages
