@@ -17,7 +17,6 @@ import itertools
 import json
 import random
 import re
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Literal
 
 from scholarsite.errors import ScholarsiteError
+from scholarsite.naming import fold, slugify
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -442,22 +442,15 @@ class CorpusStats:
 
 # --------------------------------------------------------------------------- slugs and keys
 
-_LETTER_FOLDS = str.maketrans(
-    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "\u0131": "i", "đ": "d", "Đ": "D", "ß": "ss",
-     "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "Th"}
-)  # fmt: skip
-
 
 def ascii_fold(text: str) -> str:
     """``Łukasz Mądry`` → ``Lukasz Madry``: what a user without the accents would type."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LETTER_FOLDS))
-    return decomposed.encode("ascii", "ignore").decode("ascii")
+    return "".join(fold_letter(ch) for ch in text)
 
 
-def slugify(text: str) -> str:
-    """Stand-in for ``scholarsite.model.slugify``: ASCII-fold, lowercase, runs of others → ``-``."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+def fold_letter(ch: str) -> str:
+    bare = fold(ch).upper() if ch.isupper() else fold(ch)
+    return bare if bare.isascii() else ""
 
 
 def name_key(text: str) -> str:

@@ -15,6 +15,7 @@ from scholarsite.bench.synth import (
     slugify,
     write_corpus,
 )
+from scholarsite.build import read_site
 from scholarsite.errors import ScholarsiteError
 
 N = 300
@@ -184,3 +185,12 @@ def test_tiny_corpus_is_still_complete(tmp_path: Path) -> None:
     stats = write_corpus(tmp_path, 1)
     assert stats.papers == 1
     assert stats.profiles_titled >= 1 and stats.profiles_listing >= 1
+
+
+def test_site_model_assigns_the_predicted_ids(site: Path) -> None:
+    corpus = read_site(site / "site_src").corpus
+    urls = {paper.url for paper in corpus.papers} | {person.url for person in corpus.people}
+    assert len(corpus.papers) == N
+    assert all(paper.title for paper in corpus.papers)
+    queries = json.loads((site / "queries.json").read_text(encoding="utf-8"))
+    assert [q["expect"] for q in queries if q["expect"] not in urls] == []
