@@ -15,6 +15,7 @@ Safety rules shared by both parsers:
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import re
@@ -44,10 +45,13 @@ __all__ = [
 
 MATHML_NAMESPACE = "http://www.w3.org/1998/Math/MathML"
 
-# Longest formula or macro argument looked for. Bounds the work on hostile input (an unclosed
-# `$` or `\cite{` in a 5 MB line) to linear time; real abstracts stay far below it.
-MAX_FORMULA_CHARS = 2000
+# Longest formula or macro argument looked for; real abstracts stay far below these.
+MAX_FORMULA_CHARS = 4000
+MAX_FORMULA_SEARCH = 5 * MAX_FORMULA_CHARS
 MAX_ARGUMENT_CHARS = 4000
+MAX_OPTIONAL_ARGUMENT_CHARS = 200
+# Deepest nesting of TeX groups rendered as markup; deeper groups stay text.
+MAX_GROUP_DEPTH = 16
 
 
 @dataclass(frozen=True)
@@ -303,44 +307,56 @@ def _typeset(source: str, tex: str, display: bool) -> _Formula:
 # --------------------------------------------------------------------------- inline rules
 
 
-def _find_closing_dollar(src: str, start: int, end: int) -> int:
-    """Index of the `$` closing inline math opened just before `start`, or -1.
+# Pandoc's rule for a closing `$`: it follows no space (nor `\` or `$`) and no digit follows
+# it, so "costs $5 and $10" stays text.
+_CLOSING_DOLLAR = re.compile(r"(?<=[^\s\\$])\$(?!\d)")
+_MATH_CLOSERS = {
+    "$$": re.compile(r"\$\$"),
+    "\\(": re.compile(r"\\\)"),
+    "\\[": re.compile(r"\\\]"),
+}
+_BRACE_OR_ESCAPE = re.compile(r"\\.|[{}]", re.DOTALL)
 
-    Pandoc's rule: the closing `$` follows a non-space and is not followed by a digit, so
-    "costs $5 and $10" stays text.
-    """
-    limit = min(end, start + MAX_FORMULA_CHARS)
-    pos = start
-    while True:
-        pos = src.find("$", pos, limit)
-        if pos < 0:
-            return -1
-        escaped = src[pos - 1] == "\\"
-        after = src[pos + 1] if pos + 1 < end else ""
-        if not escaped and not src[pos - 1].isspace() and not after.isdigit():
-            return pos
-        pos += 1
+
+@functools.lru_cache(maxsize=32)
+def _match_positions(src: str, pattern: re.Pattern[str]) -> tuple[int, ...]:
+    """Start of every match of `pattern` in a paragraph, found once: closers are then looked
+    up by bisection, so a line of a million unclosed `$` costs linear time, not quadratic."""
+    return tuple(match.start() for match in pattern.finditer(src))
+
+
+def _next_match(src: str, pattern: re.Pattern[str], start: int, end: int) -> int:
+    """Start of the first match of `pattern` at or after `start` that lies before `end`, or -1."""
+    positions = _match_positions(src, pattern)
+    index = bisect.bisect_left(positions, start)
+    if index < len(positions) and positions[index] < min(end, start + MAX_FORMULA_SEARCH):
+        return positions[index]
+    return -1
+
+
+@functools.lru_cache(maxsize=8)
+def _brace_pairs(src: str) -> dict[int, int]:
+    """Position of each `{` mapped to its matching `}`; escaped braces do not count."""
+    pairs: dict[int, int] = {}
+    opened: list[int] = []
+    for match in _BRACE_OR_ESCAPE.finditer(src):
+        if match.group() == "{":
+            opened.append(match.start())
+        elif match.group() == "}" and opened:
+            pairs[opened.pop()] = match.start()
+    return pairs
 
 
 def _math_bounds(src: str, pos: int, end: int) -> tuple[int, int, int, bool] | None:
     """(content start, content end, position after the closer, display) for math at `pos`."""
-    limit = min(end, pos + MAX_FORMULA_CHARS)
-    if src.startswith("$$", pos):
-        close = src.find("$$", pos + 2, limit)
-        if close > pos + 2:
-            return pos + 2, close, close + 2, True
+    opener = src[pos : pos + 2]
+    if opener in _MATH_CLOSERS:
+        close = _next_match(src, _MATH_CLOSERS[opener], pos + 2, end)
+        return (pos + 2, close, close + 2, opener != "\\(") if close > pos + 2 else None
+    if src[pos] != "$" or pos + 1 >= end or src[pos + 1].isspace():
         return None
-    if src[pos] == "$":
-        if pos + 1 >= end or src[pos + 1].isspace() or src[pos + 1] == "$":
-            return None
-        close = _find_closing_dollar(src, pos + 1, end)
-        return (pos + 1, close, close + 1, False) if close > 0 else None
-    for opener, closer, display in (("\\(", "\\)", False), ("\\[", "\\]", True)):
-        if src.startswith(opener, pos):
-            close = src.find(closer, pos + 2, limit)
-            if close > pos + 2:
-                return pos + 2, close, close + 2, display
-    return None
+    close = _next_match(src, _CLOSING_DOLLAR, pos + 1, end)
+    return (pos + 1, close, close + 1, False) if close > pos + 1 else None
 
 
 def _tex_math_rule(state: StateInline, silent: bool) -> bool:
@@ -363,28 +379,14 @@ def _group_end(src: str, pos: int, end: int) -> int:
     """Index of the `}` matching the `{` at `pos`, or -1 (no group, unbalanced, too long)."""
     if pos >= end or src[pos] != "{":
         return -1
-    depth = 0
-    limit = min(end, pos + MAX_ARGUMENT_CHARS)
-    index = pos
-    while index < limit:
-        char = src[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return index
-        index += 1
-    return -1
+    close = _brace_pairs(src).get(pos, -1)
+    return close if close < end and close - pos <= MAX_ARGUMENT_CHARS else -1
 
 
 def _skip_optional_arguments(src: str, pos: int, end: int) -> int:
     """Position after `[...]` optional arguments (as in `\\cite[p. 3]{key}`)."""
     while pos < end and src[pos] == "[":
-        close = src.find("]", pos, min(end, pos + MAX_ARGUMENT_CHARS))
+        close = src.find("]", pos, min(end, pos + MAX_OPTIONAL_ARGUMENT_CHARS))
         if close < 0:
             return pos
         pos = close + 1
@@ -516,10 +518,16 @@ def _push_styled(state: StateInline, tag: str | None, start: int, close: int) ->
     if tag:
         state.push(f"{tag}_open", tag, 1)
     state.pos, state.posMax = start, close
+    state.env["tex_depth"] = state.env.get("tex_depth", 0) + 1
     state.md.inline.tokenize(state)
+    state.env["tex_depth"] -= 1
     state.posMax = old_max
     if tag:
         state.push(f"{tag}_close", tag, -1)
+
+
+def _too_deep(state: StateInline) -> bool:
+    return bool(state.env.get("tex_depth", 0) >= MAX_GROUP_DEPTH)
 
 
 def _unescape_tex(text: str) -> str:
@@ -610,7 +618,7 @@ def _symbol_macro(state: StateInline, char: str, pos: int, silent: bool) -> int:
 def _tex_macro_rule(state: StateInline, silent: bool) -> bool:
     """TeX text macros outside math. An unknown macro is left to the text rule: shown as is."""
     src, pos = state.src, state.pos
-    if src[pos] != "\\" or pos + 1 >= state.posMax:
+    if src[pos] != "\\" or pos + 1 >= state.posMax or _too_deep(state):
         return False
     name_match = re.compile(r"[A-Za-z]+").match(src, pos + 1, state.posMax)
     if name_match:
@@ -629,7 +637,7 @@ _SWITCH = re.compile(r"\{\\(em|it|sl|bf|rm|sf|sc|tt)(?![A-Za-z])\s*")
 def _tex_switch_rule(state: StateInline, silent: bool) -> bool:
     """Old-style font switches: `{\\em text}`, `{\\bf text}`."""
     match = _SWITCH.match(state.src, state.pos, state.posMax)
-    if not match:
+    if not match or _too_deep(state):
         return False
     close = _group_end(state.src, state.pos, state.posMax)
     if close < 0:
@@ -646,9 +654,8 @@ def _tex_quote_rule(state: StateInline, silent: bool) -> bool:
     if not src.startswith("``", pos) or src.startswith("```", pos):
         return False
     limit = min(state.posMax, pos + MAX_ARGUMENT_CHARS)
-    closing_quote = src.find("''", pos + 2, limit)
     closing_code = src.find("``", pos + 2, limit)
-    if closing_quote < 0 or 0 <= closing_code < closing_quote:
+    if src.find("''", pos + 2, closing_code if closing_code >= 0 else limit) < 0:
         return False
     if not silent:
         state.pending += "\u201c"
@@ -811,7 +818,7 @@ def slugify_heading(title: str) -> str:
 
 
 def _page_parser() -> MarkdownIt:
-    md = _SafeMarkdown("commonmark", {"html": False, "maxNesting": 20})
+    md = _SafeMarkdown("commonmark", {"html": False, "xhtmlOut": False, "maxNesting": 20})
     md.disable(["html_block", "html_inline"])
     md.enable(["table", "strikethrough"])
     _add_tex_rules(md, before="escape")
