@@ -208,16 +208,14 @@ def prepare(root: Path, corpus: SynthCorpus, with_hugo: bool) -> Workspace:
 
 
 def plan_edit(source_root: Path, corpus: SynthCorpus) -> Edit:
-    """Revise a paper found in one profile only, in the biggest titled dump."""
+    """Revise a paper of the biggest titled dump, one found in no other profile if possible."""
     seen = Counter(p for profile in corpus.profiles for p in profile.papers)
     titled = [profile for profile in corpus.profiles if profile.layout == "titled"]
-    for profile in sorted(titled, key=lambda prof: (-len(prof.papers), prof.file)):
-        alone = [p for p in profile.papers if seen[p] == 1]
-        if alone:
-            abstract = corpus.papers[alone[-1]].abstract.encode("utf-8")
-            dump = source_root / "site_src" / "corpus" / profile.file
-            return Edit(dump, abstract, abstract + b" We revise this abstract.")
-    raise ScholarsiteError("the synthetic corpus has no paper to edit; use a larger size")
+    biggest = min(titled, key=lambda prof: (-len(prof.papers), prof.file))
+    alone = [p for p in biggest.papers if seen[p] == 1] or list(biggest.papers)
+    abstract = corpus.papers[alone[-1]].abstract.encode("utf-8")
+    dump = source_root / "site_src" / "corpus" / biggest.file
+    return Edit(dump, abstract, abstract + b" We revise this abstract.")
 
 
 def remove_extras(root: Path, keep: set[Path]) -> None:

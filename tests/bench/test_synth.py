@@ -12,11 +12,11 @@ from scholarsite.bench.synth import (
     ascii_fold,
     make_corpus,
     name_key,
-    slugify,
     write_corpus,
 )
 from scholarsite.build import read_site
 from scholarsite.errors import ScholarsiteError
+from scholarsite.naming import slugify
 
 N = 300
 
