@@ -14,7 +14,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from scholarsite.bench.synth import Paper, SynthCorpus
+from scholarsite.bench.synth import Paper, SynthCorpus, author_names
 from scholarsite.corpus.arxiv import year_of
 from scholarsite.errors import ScholarsiteError
 from scholarsite.naming import slugify
@@ -147,7 +147,7 @@ def paper_years(corpus: SynthCorpus) -> dict[int, tuple[str, int]]:
 def front_matter(paper: Paper, corpus: SynthCorpus, dated: tuple[str, int] | None) -> str:
     meta: dict[str, object] = {
         "title": paper.title,
-        "authors": [corpus.people[a].display for a in paper.authors],
+        "authors": author_names(paper, corpus.people),
     }
     if dated:
         meta["arxiv"], meta["year"] = dated

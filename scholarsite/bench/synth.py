@@ -6,7 +6,7 @@ abstract-only and listing profiles, SPEC section 2), ``dest/site_src/site.yaml``
 gives byte-identical files.
 
 Every paper has a unique title and every person a unique name key, so the ids the site
-generator assigns are predictable: ``slugify(title)`` and ``slugify(display name)``.
+generator assigns are predictable: ``scholarsite.naming.slugify`` of the title or display name.
 """
 
 from __future__ import annotations
@@ -791,6 +791,15 @@ def arxiv_sort_key(ident: str) -> str:
 
 
 # --------------------------------------------------------------------------- dumps
+
+
+def author_names(paper: Paper, people: Sequence[Person]) -> list[str]:
+    """Display names in list order, organizations included, letterless noise left out."""
+    names = [people[p].display for p in paper.authors]
+    for position, raw in paper.noise:
+        if any(ch.isalpha() for ch in raw):
+            names.insert(position, raw.removesuffix(", null"))
+    return names
 
 
 def author_line(paper: Paper, people: Sequence[Person]) -> str:

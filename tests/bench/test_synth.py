@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -71,6 +74,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_same_seed_gives_byte_identical_files(site: Path, tmp_path: Path) -> None:
     write_corpus(tmp_path, N, seed=3)
+    assert tree(tmp_path) == tree(site)
+
+
+def test_generation_does_not_depend_on_hash_randomization(site: Path, tmp_path: Path) -> None:
+    script = "import sys, pathlib; from scholarsite.bench.synth import write_corpus; "
+    script += f"write_corpus(pathlib.Path(sys.argv[1]), {N}, seed=3)"
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-c", script, str(tmp_path)], check=True, env=env)
     assert tree(tmp_path) == tree(site)
 
 
