@@ -206,6 +206,49 @@ FIELDS: dict[str, str] = {
         auditory olfactory oscillation oscillations neural-coding population-coding
         brain-computer neuroimaging
     """,
+    "medicine": """
+        patient patients clinical trial trials diagnosis prognosis therapy therapies
+        drug drugs dosage cohort cohorts biomarker biomarkers mortality morbidity
+        hospital hospitals triage surgery surgical imaging-biomarker cardiology
+        oncology radiotherapy chemotherapy diabetes obesity hypertension stroke sepsis
+        dementia alzheimer depression anxiety vaccination screening pandemic telehealth
+        electronic-health-records comorbidity readmission adherence pharmacology
+        toxicology dermatology ophthalmology retina pediatric geriatric
+    """,
+    "climate": """
+        climate weather precipitation rainfall drought droughts flood floods wildfire
+        wildfires glacier glaciers ice-sheet sea-level ocean oceans atmosphere
+        atmospheric aerosol aerosols carbon emissions methane warming downscaling
+        reanalysis hurricane hurricanes cyclone cyclones monsoon soil vegetation
+        forest forests deforestation land-use crop crops yield irrigation hydrology
+        groundwater river rivers watershed permafrost albedo heatwave heatwaves
+    """,
+    "interaction": """
+        user users interface interfaces usability accessibility visualization
+        visualizations dashboard dashboards interaction crowdsourcing crowdworkers
+        participants interview interviews survey-study questionnaire collaboration
+        creativity writing-assistant tutoring learners students classroom curriculum
+        feedback-loop notification notifications smartphone wearable wearables
+        gaze eye-tracking virtual-reality augmented-reality gesture-input
+        trust-calibration workload onboarding personalization recommendation
+        recommendations recommender
+    """,
+    "signals": """
+        signal signals filter filters filtering wavelet wavelets fourier sampling-rate
+        compressed-sensing sparse-recovery denoiser beamforming antenna antennas
+        channel channels modulation demodulation equalization radar sonar acoustic
+        audio music speech-enhancement source-separation echo-cancellation
+        spectrogram spectrograms phase-retrieval deconvolution interpolation
+        quantizer quantizers coding-gain error-correction decoder-design mimo
+        wireless millimeter-wave satellite-link
+    """,
+    "graphics": """
+        shader shaders rasterization ray-tracing path-tracing global-illumination
+        subsurface-scattering material materials brdf skinning rigging character-animation
+        cloth fluid fluids smoke simulation simulations collision-detection physics-engine
+        level-of-detail terrain procedural-generation typography font fonts vector-graphics
+        stroke strokes painting paintings layout layouts
+    """,
     "astronomy": """
         galaxy galaxies star stars stellar exoplanet exoplanets planet planets
         supernova supernovae pulsar pulsars quasar quasars telescope telescopes
