@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scholarsite.corpus.abstracts import parse_abstracts
+from scholarsite.corpus.abstracts import ABSTRACT_PREFIX, parse_abstracts
 from scholarsite.corpus.decode import decode_dump, looks_binary
 from scholarsite.corpus.detect import detect_layout
 from scholarsite.corpus.listing import parse_listing
 from scholarsite.corpus.names import parse_name
 from scholarsite.corpus.records import Layout, Name, RawProfile, RawRecord, SourceLine
-from scholarsite.corpus.shapes import looks_like_person_name
+from scholarsite.corpus.shapes import (
+    looks_like_abstract,
+    looks_like_author_list,
+    looks_like_person_name,
+)
 from scholarsite.corpus.titled import parse_titled
 from scholarsite.errors import Problem
 
@@ -20,7 +24,7 @@ _PARSERS = {Layout.TITLED: parse_titled, Layout.ABSTRACTS: parse_abstracts}
 
 
 def read_corpus(source: Path) -> list[RawProfile]:
-    """Every regular file in ``source/corpus``, sorted by name; symlinks out of ``source`` are refused."""
+    """Every regular file in ``source/corpus``, sorted; links out of ``source`` are refused."""
     corpus = source / "corpus"
     if not corpus.is_dir():
         return []
@@ -49,7 +53,8 @@ def parse_dump(data: bytes, file: str) -> RawProfile:
     content = [line for line in lines if line.text.strip()]
     layout = detect_layout(content)
     if layout is Layout.EMPTY:
-        return RawProfile(file, layout, None, None, problems=[*problems, Problem(file, 1, "empty dump")])
+        problems.append(Problem(file, 1, "empty dump: no text to read"))
+        return RawProfile(file, layout, None, None, problems=problems)
     owner, owner_line, body = _split_header(layout, content, file, problems)
     if layout is Layout.LISTING:
         records, found = parse_listing(body, file)
@@ -68,13 +73,25 @@ def _split_header(
     first = lines[0]
     if layout is Layout.LISTING:
         return None, None, lines
-    if looks_like_person_name(first.text) and not first.text.lower().startswith("abstract"):
+    if _is_owner_line(layout, lines):
         return parse_name(first.text), first.number, lines[1:]
     problems.append(
         Problem(
             file,
             first.number,
-            "the first line is not an owner name: the profile is unnamed (name it in curation.yaml)",
+            "the first line is not an owner name: the profile is unnamed "
+            "(name it in curation.yaml)",
         )
     )
     return None, None, lines
+
+
+def _is_owner_line(layout: Layout, lines: list[SourceLine]) -> bool:
+    """A short name-shaped first line; in a titled dump, not a title (a comma-free line directly
+    followed by an author list and then prose is the first paper's title)."""
+    first = lines[0].text
+    if not looks_like_person_name(first) or ABSTRACT_PREFIX.match(first):
+        return False
+    if layout is not Layout.TITLED or "," in first or len(lines) < 3:
+        return True
+    return not (looks_like_author_list(lines[1].text) and looks_like_abstract(lines[2].text))

@@ -14,7 +14,7 @@ ABSTRACT_PREFIX = re.compile(r"abstract\s*:\s*", re.IGNORECASE)
 def parse_abstracts(
     lines: Sequence[SourceLine], file: str
 ) -> tuple[list[RawRecord], list[Problem]]:
-    """A line without the prefix continues the abstract above it (a wrapped line), with a warning."""
+    """A line without the prefix continues the abstract above it (wrapped), with a warning."""
     records: list[RawRecord] = []
     problems: list[Problem] = []
     for line in lines:
@@ -38,6 +38,8 @@ def parse_abstracts(
         else:
             records.append(RawRecord(file, line.number, abstract=line.text, lines=(line.number,)))
             problems.append(
-                Problem(file, line.number, "line does not start with 'Abstract:'; read as an abstract")
+                Problem(
+                    file, line.number, "line does not start with 'Abstract:'; read as an abstract"
+                )
             )
     return [r for r in records if r.abstract], problems

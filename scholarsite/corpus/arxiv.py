@@ -11,7 +11,7 @@ LEADING_ID = re.compile(rf"arXiv:\s*(?:{ARXIV_ID.pattern})", re.IGNORECASE)
 
 
 def split_leading_id(line: str) -> tuple[str, str] | None:
-    """``arXiv:2410.21276We …`` → (``2410.21276``, ``We …``); None when the line has no leading id."""
+    """``arXiv:2410.21276We …`` → (``2410.21276``, ``We …``); None without a leading id."""
     match = LEADING_ID.match(line)
     if match is None:
         return None

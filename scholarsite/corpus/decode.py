@@ -11,21 +11,36 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+_MAGIC = (
+    b"%PDF-", b"PK\x03\x04", b"\x1f\x8b", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x7fELF", b"BZh",
+)  # fmt: skip
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def looks_binary(data: bytes) -> bool:
-    """A file whose first 8 KiB is more than 10% NUL or control bytes is not a text dump."""
+    """A known binary format, or a first 8 KiB that is over 10% control bytes, or that holds a NUL
+    and is mostly not ASCII: not a text dump. (UTF-16 text with its byte-order mark is text.)"""
     head = data[:8192]
-    if not head:
+    if not head or head.startswith(_UTF16_BOMS):
         return False
+    if head.startswith(_MAGIC):
+        return True
     controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    return controls / len(head) > 0.10
+    high = sum(1 for b in head if b >= 0x80)
+    return controls / len(head) > 0.10 or (b"\x00" in head and high / len(head) > 0.25)
 
 
 def decode_dump(data: bytes, file: str) -> tuple[list[SourceLine], list[Problem]]:
-    """Decode UTF-8 (with or without a BOM); bytes that are not UTF-8 are kept as Latin-1, with a warning."""
+    """Decode UTF-8 (with or without a BOM) or UTF-16 with a BOM; a line that is not UTF-8 is read
+    as Latin-1 (Windows-1252), with a warning."""
     problems: list[Problem] = []
+    if data.startswith(_UTF16_BOMS):
+        data = _from_utf16(data, file, problems)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    raw_lines = _LINE_BREAK.split(data.decode("latin-1"))
+    text = data.decode("latin-1")
+    problems += _mixed_line_ends(text, file)
+    raw_lines = _LINE_BREAK.split(text)
     lines: list[SourceLine] = []
     for number, latin in enumerate(raw_lines, start=1):
         text = _decode_line(latin.encode("latin-1"), file, number, problems)
@@ -53,3 +68,29 @@ def _decode_line(raw: bytes, file: str, number: int, problems: list[Problem]) ->
             )
         )
         return raw.decode("cp1252", errors="replace")
+
+
+def _from_utf16(data: bytes, file: str, problems: list[Problem]) -> bytes:
+    """UTF-16 with a byte-order mark, re-encoded as UTF-8 (undecodable units become U+FFFD)."""
+    message = "the file is UTF-16, not UTF-8: read it as UTF-16; re-save it as UTF-8"
+    problems.append(Problem(file, 1, message))
+    return data.decode("utf-16", errors="replace").encode("utf-8", errors="replace")
+
+
+def _mixed_line_ends(text: str, file: str) -> list[Problem]:
+    """One warning where a file first switches between CRLF, LF and CR line ends."""
+    first: str | None = None
+    for number, match in enumerate(_LINE_BREAK.finditer(text), start=1):
+        if first is None:
+            first = match.group()
+        elif match.group() != first:
+            shown = {"\r\n": "CRLF", "\n": "LF", "\r": "CR"}
+            return [
+                Problem(
+                    file,
+                    number,
+                    f"mixed line ends: this line ends with {shown[match.group()]}, earlier "
+                    f"ones with {shown[first]}; each is read as a line break",
+                )
+            ]
+    return []

@@ -10,7 +10,8 @@ from scholarsite.corpus.records import Layout, SourceLine
 
 
 def detect_layout(lines: Sequence[SourceLine]) -> Layout:
-    """Most ``arXiv:``-led lines → listing; most ``Abstract:`` lines → abstract-only; else titled."""
+    """Most ``arXiv:``-led lines → listing; most ``Abstract:`` lines → abstract-only; else
+    titled."""
     if not lines:
         return Layout.EMPTY
     listing = sum(1 for line in lines if split_leading_id(line.text))

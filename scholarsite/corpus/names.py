@@ -34,6 +34,9 @@ def parse_author_list(line: str) -> AuthorList:
     """Pair the flat token list; drop letterless pairs and exact repeats, each with a note."""
     tokens = [t.strip() for t in line.split(",")]
     notes: list[str] = []
+    if len(tokens) > 1 and not tokens[-1]:
+        tokens.pop()
+        notes.append("the author list ends with a comma; ignored it")
     if len(tokens) % 2:
         notes.append(
             f"the author list has an odd number of tokens ({len(tokens)}); "

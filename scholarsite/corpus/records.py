@@ -17,7 +17,7 @@ class Layout(Enum):
 
 @dataclass(frozen=True)
 class Name:
-    """A personal or organisation name as a list gives it: ``Last, First`` with either part missing."""
+    """A personal or organisation name as a list gives it: ``Last, First``, either part missing."""
 
     last: str | None
     first: str | None

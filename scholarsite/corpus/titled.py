@@ -13,6 +13,8 @@ from scholarsite.corpus.records import RawRecord, SourceLine
 from scholarsite.corpus.shapes import looks_like_abstract, looks_like_author_list
 from scholarsite.errors import Problem
 
+_SENTENCE_CLOSERS = frozenset(".!?)]}$\"'\u201d\u2019")
+
 
 class _Builder:
     def __init__(self, file: str) -> None:
@@ -51,6 +53,11 @@ class _Builder:
         record.authors = parsed.names
         record.lines += (line.number,)
 
+    def continue_abstract(self, line: SourceLine) -> None:
+        record = self.records[-1]
+        record.abstract = f"{record.abstract} {line.text.strip()}"
+        record.lines += (line.number,)
+
     def take_abstract(self, line: SourceLine) -> None:
         record = self.current or self.start(line.number)
         record.abstract = line.text
@@ -69,29 +76,60 @@ def parse_titled(lines: Sequence[SourceLine], file: str) -> tuple[list[RawRecord
 
 
 def _take(build: _Builder, line: SourceLine, following: str | None) -> None:
+    """Place one line in the triple, judging it by its shape and by the line after it: a line
+    followed by an author list is a title, whatever it looks like."""
     record = build.current
     is_authors = looks_like_author_list(line.text)
     is_abstract = looks_like_abstract(line.text)
+    starts_triple = following is not None and looks_like_author_list(following)
     if record is None:
-        if is_abstract:
-            build.warn(line.number, "expected a title line, found an abstract: paper kept untitled")
-            build.take_abstract(line)
-        elif is_authors and build.records:
-            build.warn(line.number, "expected a title line, found an author list: paper kept untitled")
-            build.start(line.number)
-            build.take_authors(line)
-        else:
-            build.take_title(line)
+        _take_outside(
+            build, line, is_authors=is_authors, is_abstract=is_abstract, starts_triple=starts_triple
+        )
     elif record.authors is None and not is_abstract:
         if is_authors:
             build.take_authors(line)
         else:
             build.take_title(line)
-    elif not is_abstract and following is not None and looks_like_author_list(following):
+    elif record.authors is not None and is_authors:
+        build.warn(
+            line.number,
+            "a second author list: the entry above has no abstract; this starts an untitled paper",
+        )
+        build.start(line.number)
+        build.take_authors(line)
+    elif not is_abstract and starts_triple:
         build.take_title(line)
     else:
         if record.authors is None:
             build.warn(line.number, "no author list before this abstract: the paper has no authors")
-        if not is_abstract:
-            build.warn(line.number, "expected an abstract here; the line is kept as the abstract")
         build.take_abstract(line)
+
+
+def _take_outside(
+    build: _Builder, line: SourceLine, *, is_authors: bool, is_abstract: bool, starts_triple: bool
+) -> None:
+    """A line after a complete entry: normally the next title."""
+    if starts_triple or not (is_authors or is_abstract):
+        build.take_title(line)
+    elif is_authors:
+        build.warn(line.number, "expected a title line, found an author list: paper kept untitled")
+        build.start(line.number)
+        build.take_authors(line)
+    elif _continues(build):
+        build.warn(
+            line.number,
+            "the abstract above stops mid-sentence: this line is joined to it as its continuation",
+        )
+        build.continue_abstract(line)
+    else:
+        build.warn(line.number, "expected a title line, found an abstract: paper kept untitled")
+        build.take_abstract(line)
+
+
+def _continues(build: _Builder) -> bool:
+    """The last abstract stops mid-sentence, so the next prose line is the rest of it."""
+    if not build.records:
+        return False
+    abstract = (build.records[-1].abstract or "").rstrip()
+    return bool(abstract) and abstract[-1] not in _SENTENCE_CLOSERS
