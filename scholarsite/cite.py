@@ -1,4 +1,4 @@
-"""Citations: BibTeX entries with unique, stable keys and every special character escaped."""
+"""Citations: BibTeX and RIS entries with unique, stable keys and every special character escaped."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from scholarsite.model import Corpus, Paper
 from scholarsite.naming import fold
+from scholarsite.text import abstract_plain_text
 
 _BIBTEX_SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -93,4 +94,42 @@ def bibtex_entry(paper: Paper, corpus: Corpus, key: str, page_url: str | None = 
 
 
 def bibtex_file(entries: Iterable[str]) -> str:
+    return "\n".join(entries)
+
+
+def ris_value(text: str) -> str:
+    """One RIS field value: a single line (RIS has no escapes, so line breaks are collapsed)."""
+    return " ".join(text.split())
+
+
+def ris_entry(paper: Paper, corpus: Corpus, page_url: str | None = None) -> str:
+    """An RIS record (``TY`` … ``ER``) as Zotero, EndNote and rispy read it.
+
+    Papers with an arXiv id are unpublished preprints (``UNPB``); others are generic (``GEN``).
+    Untitled papers get no ``TI`` line rather than an invented title.
+    """
+    lines = [("TY", "UNPB" if paper.arxiv else "GEN")]
+    if paper.title:
+        lines.append(("TI", paper.title))
+    lines += [("AU", name) for name in author_names(paper, corpus)]
+    if paper.year:
+        lines += [("PY", str(paper.year)), ("DA", f"{paper.year}///")]
+    abstract = abstract_plain_text(paper.abstract)
+    if abstract:
+        lines.append(("AB", abstract))
+    if paper.arxiv:
+        lines += [
+            ("UR", f"https://arxiv.org/abs/{paper.arxiv}"),
+            ("AN", f"arXiv:{paper.arxiv}"),
+            ("DB", "arXiv.org"),
+        ]
+    if page_url:
+        lines.append(("UR", page_url))
+    if not paper.authors_complete:
+        lines.append(("N1", "Author list incomplete"))
+    body = "".join(f"{tag}  - {ris_value(value)}\n" for tag, value in lines if ris_value(value))
+    return body + "ER  - \n"
+
+
+def ris_file(entries: Iterable[str]) -> str:
     return "\n".join(entries)

@@ -1,0 +1,240 @@
+"""Publishing conventions: sitemap, robots.txt, Atom feed, OpenSearch, citation downloads.
+
+Every function here is pure and deterministic: it maps the model (and the site config) to output
+paths and their bytes. Dates come from the data (a paper's year), never from the clock.
+
+Absolute URLs are required by the sitemap protocol, by Atom ids and by OpenSearch templates, so
+``sitemap.xml``, ``feed.xml`` and ``opensearch.xml`` are written only when the site has a base URL
+(``base_url`` in site.yaml or ``--base-url``); without one, ``publishing_problems`` explains what
+was left out and ``robots.txt`` carries no ``Sitemap:`` line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from xml.sax.saxutils import escape as _escape
+from xml.sax.saxutils import quoteattr as _quoteattr
+
+from scholarsite.cite import bibtex_entry, bibtex_file, citation_keys, ris_entry, ris_file
+from scholarsite.config import SiteConfig
+from scholarsite.errors import Problem
+from scholarsite.model import Corpus, Paper
+from scholarsite.text import abstract_plain_text
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+OPENSEARCH_NS = "http://a9.com/-/spec/opensearch/1.1/"
+FEED_ENTRIES = 100
+SHORT_NAME_MAX = 16  # OpenSearch: ShortName is at most 16 characters
+XML_HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n'
+# Characters XML 1.0 forbids even when escaped; corpus text may carry them.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+# Where each paper's and person's citation downloads go, relative to their page.
+PAPER_BIBTEX = "cite.bib"
+PAPER_RIS = "cite.ris"
+PERSON_BIBTEX = "papers.bib"
+
+
+def publish_files(corpus: Corpus, config: SiteConfig, page_urls: Sequence[str]) -> dict[str, bytes]:
+    """Every publishing file: output path → content. ``page_urls`` are the site's HTML pages
+    (``""``, ``papers/``, ``papers/<id>/``, …) that belong in the sitemap (not ``404.html``)."""
+    files = citation_files(corpus, config.base_url)
+    files["robots.txt"] = robots_txt(config.base_url)
+    if config.base_url:
+        files["sitemap.xml"] = sitemap_xml(config.base_url, page_urls)
+        files["feed.xml"] = atom_feed(corpus, config)
+        files["opensearch.xml"] = opensearch_xml(config)
+    return files
+
+
+def publishing_problems(config: SiteConfig) -> list[Problem]:
+    """What a build without a base URL leaves out, and how to get it."""
+    if config.base_url:
+        return []
+    return [
+        Problem(
+            "site.yaml",
+            0,
+            "no base_url: sitemap.xml, feed.xml and opensearch.xml need absolute URLs and were "
+            "not written; set base_url in site.yaml or build with --base-url URL",
+        )
+    ]
+
+
+def escape(text: str) -> str:
+    """XML character data: markup escaped, forbidden control characters dropped."""
+    return _escape(_XML_FORBIDDEN.sub("", text))
+
+
+def quoteattr(text: str) -> str:
+    return _quoteattr(_XML_FORBIDDEN.sub("", text))
+
+
+def absolute(base_url: str, url: str) -> str:
+    """A site path made absolute against the base URL (which ends with ``/``)."""
+    return base_url + url
+
+
+# --- citation downloads --------------------------------------------------------------------------
+
+
+def citation_files(corpus: Corpus, base_url: str = "") -> dict[str, bytes]:
+    """``papers/<id>/cite.bib`` and ``cite.ris`` per paper; ``authors/<id>/papers.bib`` per person."""
+    keys = citation_keys(corpus)
+    bibtex: dict[str, str] = {}
+    files: dict[str, bytes] = {}
+    for paper in corpus.papers:
+        page = absolute(base_url, paper.url) if base_url else None
+        bibtex[paper.id] = bibtex_entry(paper, corpus, keys[paper.id], page)
+        files[paper.url + PAPER_BIBTEX] = bibtex[paper.id].encode("utf-8")
+        files[paper.url + PAPER_RIS] = ris_file([ris_entry(paper, corpus, page)]).encode("utf-8")
+    for person in corpus.people:
+        entries = [bibtex[pid] for pid in person.papers]
+        if entries:
+            files[person.url + PERSON_BIBTEX] = bibtex_file(entries).encode("utf-8")
+    return files
+
+
+# --- robots.txt and sitemap.xml ------------------------------------------------------------------
+
+
+def robots_txt(base_url: str) -> bytes:
+    """Allow everything; point to the sitemap when its absolute URL is known.
+
+    Crawlers read robots.txt only at a host's root: under a subpath this file is harmless but
+    unread, and the sitemap can be submitted to search consoles directly.
+    """
+    lines = ["User-agent: *", "Allow: /"]
+    if base_url:
+        lines.append(f"Sitemap: {absolute(base_url, 'sitemap.xml')}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def sitemap_xml(base_url: str, page_urls: Iterable[str]) -> bytes:
+    """Every page once, sorted, with absolute URLs; no ``lastmod`` (the data has no such date)."""
+    urls = sorted(set(page_urls))
+    body = "".join(f"<url><loc>{escape(absolute(base_url, url))}</loc></url>\n" for url in urls)
+    return f'{XML_HEADER}<urlset xmlns="{SITEMAP_NS}">\n{body}</urlset>\n'.encode()
+
+
+# --- Atom feed -----------------------------------------------------------------------------------
+
+
+def year_timestamp(year: int) -> str:
+    """A paper's date as Atom wants it: the data gives a year, so the first instant of it."""
+    return f"{year:04d}-01-01T00:00:00Z"
+
+
+def feed_papers(corpus: Corpus, limit: int = FEED_ENTRIES) -> list[Paper]:
+    """Dated papers, newest first (corpus order); undated papers have no place in a dated feed."""
+    return [paper for paper in corpus.papers if paper.year is not None][:limit]
+
+
+def atom_feed(corpus: Corpus, config: SiteConfig) -> bytes:
+    base = config.base_url
+    papers = feed_papers(corpus)
+    updated = year_timestamp(max(p.year or 0 for p in papers)) if papers else year_timestamp(1970)
+    head = [
+        f'<feed xmlns="{ATOM_NS}" xml:lang={quoteattr(config.language)}>',
+        f"<id>{escape(base)}</id>",
+        f"<title>{escape(config.title)}</title>",
+    ]
+    if config.description:
+        head.append(f"<subtitle>{escape(config.description)}</subtitle>")
+    head += [
+        f"<updated>{updated}</updated>",
+        f"<author><name>{escape(config.author or config.title)}</name></author>",
+        f'<link rel="self" type="application/atom+xml" href={quoteattr(absolute(base, "feed.xml"))}/>',
+        f'<link rel="alternate" type="text/html" href={quoteattr(base)}/>',
+        "<generator>scholarsite</generator>",
+    ]
+    entries = [feed_entry(paper, corpus, base) for paper in papers]
+    return (XML_HEADER + "\n".join([*head, *entries, "</feed>"]) + "\n").encode("utf-8")
+
+
+def entry_title(paper: Paper) -> str:
+    """The title, or an honest marker and the abstract's first words for an untitled paper."""
+    if paper.title:
+        return paper.title
+    words = abstract_plain_text(paper.abstract).split()
+    return "Untitled: " + " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+
+
+def feed_entry(paper: Paper, corpus: Corpus, base_url: str) -> str:
+    url = absolute(base_url, paper.url)
+    date = year_timestamp(paper.year or 1970)
+    lines = [
+        "<entry>",
+        f"<id>{escape(url)}</id>",
+        f"<title>{escape(entry_title(paper))}</title>",
+        f'<link rel="alternate" type="text/html" href={quoteattr(url)}/>',
+        f"<published>{date}</published>",
+        f"<updated>{date}</updated>",
+    ]
+    for pid in paper.authors:
+        person = corpus.people_by_id[pid]
+        name = person.name or "Unnamed profile"
+        person_url = absolute(base_url, person.url)
+        lines.append(f"<author><name>{escape(name)}</name><uri>{escape(person_url)}</uri></author>")
+    if paper.arxiv:
+        arxiv = f"https://arxiv.org/abs/{paper.arxiv}"
+        lines.append(f'<link rel="related" type="text/html" href={quoteattr(arxiv)}/>')
+    summary = abstract_plain_text(paper.abstract)
+    if summary:
+        lines.append(f'<summary type="text">{escape(summary)}</summary>')
+    lines.append("</entry>")
+    return "\n".join(lines)
+
+
+# --- OpenSearch ----------------------------------------------------------------------------------
+
+
+def short_name(title: str) -> str:
+    """At most 16 characters, cut at a word boundary when there is one."""
+    if len(title) <= SHORT_NAME_MAX:
+        return title
+    cut = title[:SHORT_NAME_MAX]
+    return cut.rsplit(" ", 1)[0] if " " in cut else cut
+
+
+def opensearch_xml(config: SiteConfig) -> bytes:
+    """Lets browsers search the site from the address bar (``<link rel="search">`` points here)."""
+    template = absolute(config.base_url, "search/index.html") + "?q={searchTerms}"
+    lines = [
+        f'<OpenSearchDescription xmlns="{OPENSEARCH_NS}">',
+        f"<ShortName>{escape(short_name(config.title))}</ShortName>",
+        f"<Description>{escape('Search papers and people on ' + config.title)}</Description>",
+        "<InputEncoding>UTF-8</InputEncoding>",
+        f"<Language>{escape(config.language)}</Language>",
+        f'<Url type="text/html" method="get" template={quoteattr(template)}/>',
+        f'<Url type="application/opensearchdescription+xml" rel="self" '
+        f"template={quoteattr(absolute(config.base_url, 'opensearch.xml'))}/>",
+        "</OpenSearchDescription>",
+    ]
+    return (XML_HEADER + "\n".join(lines) + "\n").encode("utf-8")
+
+
+def page_urls_for_sitemap(paths: Iterable[str]) -> list[str]:
+    """Output HTML paths (``papers/x/index.html``) as page URLs, leaving out ``404.html``."""
+    return sorted(
+        path.removesuffix("index.html")
+        for path in paths
+        if path.endswith(".html") and path != "404.html"
+    )
+
+
+__all__ = [
+    "PAPER_BIBTEX",
+    "PAPER_RIS",
+    "PERSON_BIBTEX",
+    "atom_feed",
+    "citation_files",
+    "opensearch_xml",
+    "page_urls_for_sitemap",
+    "publish_files",
+    "publishing_problems",
+    "robots_txt",
+    "sitemap_xml",
+]
