@@ -10,7 +10,8 @@ from collections.abc import Iterator, Sequence
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 DIGIT = {c: i for i, c in enumerate(ALPHABET)}
-WEIGHT_LEVELS = 63
+WEIGHT_LEVELS = 31
+NAMED_FLAG = 32
 
 
 def encode_varint(value: int) -> str:
@@ -49,9 +50,11 @@ def decode_varints(text: str) -> list[int]:
     return values
 
 
-def quantize_weight(weight: float) -> int:
-    """A weight in ``[0, 1)`` as an integer level 1..63 (0 would mean absent)."""
-    return max(1, min(WEIGHT_LEVELS, round(weight * WEIGHT_LEVELS)))
+def quantize_weight(weight: float, named: bool) -> int:
+    """A weight in ``[0, 1)`` as a level 1..31 (0 would mean absent), plus 32 for a term that
+    occurs in a name field (title, person name, author, arXiv id)."""
+    level = max(1, min(WEIGHT_LEVELS, round(weight * WEIGHT_LEVELS)))
+    return level + (NAMED_FLAG if named else 0)
 
 
 def encode_postings(postings: Sequence[tuple[int, int]]) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 # Letters that Unicode does not decompose into a base letter plus a mark.
 SPECIAL_LETTERS: dict[str, str] = {
@@ -55,17 +56,17 @@ MAX_TERM_LENGTH = 40
 TOKEN_PATTERN = re.compile(r"[0-9]{4}\.[0-9]+|[^\W_]+")
 
 
-def fold_char(char: str) -> str:
-    """One character, lower-cased, without diacritics (may become 0-2 characters)."""
-    lowered = char.lower()
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
-    return "".join(SPECIAL_LETTERS.get(c, c) for c in bare)
+SPECIAL_TABLE = str.maketrans(SPECIAL_LETTERS)
 
 
 def fold(text: str) -> str:
     """Text lower-cased and without diacritics: ``Łukasz Mądry`` -> ``lukasz madry``."""
-    return "".join(fold_char(c) for c in text)
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+    return bare.translate(SPECIAL_TABLE)
 
 
 def words(text: str) -> list[str]:
@@ -73,6 +74,7 @@ def words(text: str) -> list[str]:
     return TOKEN_PATTERN.findall(fold(text))
 
 
+@cache
 def stem(word: str) -> str:
     """Fold English plurals onto the singular (the S-stemmer): ``models`` -> ``model``."""
     if len(word) < 4 or not word.isalpha():
@@ -93,6 +95,12 @@ def is_indexed(word: str) -> bool:
 def terms(text: str) -> list[str]:
     """The index terms of a text, in order, with repeats: stemmed words without stopwords."""
     return [stem(w) for w in words(text) if is_indexed(w)]
+
+
+@cache
+def name_terms(name: str) -> tuple[str, ...]:
+    """The index terms of one person's name (names repeat across papers, so this is cached)."""
+    return tuple(terms(name))
 
 
 def arxiv_term(arxiv: str) -> str:

@@ -11,9 +11,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from scholarsite.search.encode import WEIGHT_LEVELS, decode_postings, decode_varints
+from scholarsite.search.encode import NAMED_FLAG, WEIGHT_LEVELS, decode_postings, decode_varints
 from scholarsite.search.fold import STOPWORDS, fold, stem, words
-from scholarsite.search.rank import idf
+from scholarsite.search.rank import PREFIX_MARK, TITLE_PREFIX_LENGTHS, idf
 from scholarsite.search.shards import INDEX_DIR, REGISTER
 
 PREFIX_WEIGHT = 0.7
@@ -21,6 +21,7 @@ PREFIX_EXPANSIONS = 8
 TYPO_WEIGHTS = {1: 0.5, 2: 0.3}
 TYPO_EXPANSIONS = 3
 PHRASE_BOOST = 1.5
+NAME_BOOST = 2.0
 RESULT_LIMIT = 10
 
 
@@ -34,6 +35,7 @@ class Expansion:
 class QueryWord:
     word: str
     open: bool  # the last word of a query still being typed: prefixes match
+    required: bool  # counts towards "all words present" (stopwords do not)
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,15 @@ class Hit:
     doc_id: int
     score: float
     record: list[str]
+
+
+@dataclass
+class WordMatch:
+    """One query word's best score in each document, and whether it matched a name field."""
+
+    scores: dict[int, float]
+    named: set[int]
+    terms: set[str]
 
 
 @dataclass(frozen=True)
@@ -84,7 +95,10 @@ def parse_dictionary(data: dict[str, Any]) -> Dictionary:
 
 
 def query_words(query: str) -> list[QueryWord]:
-    """The words to look up; the last is open (a prefix) unless the query ends in a separator."""
+    """The words to look up; the last is open (a prefix) unless the query ends in a separator.
+
+    Stopwords are dropped, except an open last word (it may become "form" or "theory"), which
+    is looked up but not required."""
     found = words(query)
     folded = fold(query)
     last_open = bool(found) and bool(folded) and folded[-1].isalnum()
@@ -92,7 +106,9 @@ def query_words(query: str) -> list[QueryWord]:
     for index, word in enumerate(found):
         is_open = last_open and index == len(found) - 1
         if word not in STOPWORDS or is_open:
-            result.append(QueryWord(word, is_open))
+            result.append(QueryWord(word, is_open, word not in STOPWORDS))
+    if result and not any(w.required for w in result):
+        return [QueryWord(w.word, w.open, True) for w in result]
     return result
 
 
@@ -128,7 +144,7 @@ def prefix_expansions(dictionary: Dictionary, word: str, exact: str) -> list[Exp
     found = [
         (-dictionary.freqs[i], term)
         for i, term in enumerate(dictionary.terms)
-        if term.startswith(word) and term != exact
+        if term.startswith(word) and term != exact and PREFIX_MARK not in term
     ]
     return [Expansion(t, PREFIX_WEIGHT) for _, t in sorted(found)[:PREFIX_EXPANSIONS]]
 
@@ -140,6 +156,8 @@ def typo_expansions(dictionary: Dictionary, word: QueryWord) -> list[Expansion]:
         return []
     found = []
     for i, term in enumerate(dictionary.terms):
+        if PREFIX_MARK in term:
+            continue
         distance = edit_distance(target, term, limit, word.open)
         if distance <= limit:
             found.append((distance, -dictionary.freqs[i], term))
@@ -152,7 +170,7 @@ def expand(dictionary: Dictionary, word: QueryWord) -> list[Expansion]:
     found = []
     if word.word not in STOPWORDS and dictionary.find(exact) is not None:
         found.append(Expansion(exact, 1.0))
-    if word.open and len(word.word) >= 2:
+    if word.open:
         found += prefix_expansions(dictionary, word.word, exact)
     return found or typo_expansions(dictionary, word)
 
@@ -182,22 +200,37 @@ class Searcher:
             self.dictionaries[number] = parse_dictionary(self.load(f"t/{number}"))
         return self.dictionaries[number]
 
-    def word_scores(self, word: QueryWord) -> dict[int, float]:
-        """Each document's best score for one query word."""
+    def postings(self, term: str, factor: float) -> list[tuple[int, float, bool]]:
+        """``(doc id, score, named)`` for one term, or nothing if the index lacks it."""
+        dictionary = self.dictionary(term)
+        index = dictionary.find(term) if dictionary else None
+        if dictionary is None or index is None:
+            return []
+        shard, position = dictionary.places[index]
+        weight = factor * idf(self.meta["n"], dictionary.freqs[index])
+        encoded = self.load(f"p/{shard}")[position]
+        return [
+            (doc_id, weight * (level % NAMED_FLAG) / WEIGHT_LEVELS, level >= NAMED_FLAG)
+            for doc_id, level in decode_postings(encoded)
+        ]
+
+    def expansions(self, word: QueryWord) -> list[Expansion]:
         dictionary = self.dictionary(stem(word.word))
-        if dictionary is None:
-            return {}
-        scores: dict[int, float] = {}
-        for expansion in expand(dictionary, word):
-            index = dictionary.terms.index(expansion.term)
-            shard, position = dictionary.places[index]
-            weight = expansion.factor * idf(self.meta["n"], dictionary.freqs[index])
-            encoded = self.load(f"p/{shard}")[position]
-            for doc_id, level in decode_postings(encoded):
-                score = weight * level / WEIGHT_LEVELS
-                if score > scores.get(doc_id, 0.0):
-                    scores[doc_id] = score
-        return scores
+        found = expand(dictionary, word) if dictionary else []
+        if word.open and len(word.word) in TITLE_PREFIX_LENGTHS:
+            found.append(Expansion(word.word + PREFIX_MARK, PREFIX_WEIGHT))
+        return found
+
+    def word_match(self, word: QueryWord) -> WordMatch:
+        match = WordMatch({}, set(), set())
+        for expansion in self.expansions(word):
+            for doc_id, score, named in self.postings(expansion.term, expansion.factor):
+                match.terms.add(expansion.term)
+                if score > match.scores.get(doc_id, 0.0):
+                    match.scores[doc_id] = score
+                if named:
+                    match.named.add(doc_id)
+        return match
 
     def record(self, doc_id: int) -> list[str]:
         per_shard = int(self.meta["b"])
@@ -205,19 +238,57 @@ class Searcher:
 
     def search(self, query: str, limit: int = RESULT_LIMIT) -> list[Hit]:
         qwords = query_words(query)
-        if not qwords:
-            return []
-        totals: dict[int, float] = {}
-        matched: dict[int, int] = {}
-        for word in qwords:
-            for doc_id, score in self.word_scores(word).items():
-                totals[doc_id] = totals.get(doc_id, 0.0) + score
-                matched[doc_id] = matched.get(doc_id, 0) + 1
-        ranked = sorted((-(totals[d] * (matched[d] / len(qwords)) ** 2), d) for d in totals)[:limit]
-        phrase = " ".join(words(query))
+        matches = [self.word_match(w) for w in qwords]
+        ranked = sorted((-score, d) for d, score in combine(qwords, matches).items())[:limit]
         hits = []
         for negative, doc_id in ranked:
             record = self.record(doc_id)
-            boost = PHRASE_BOOST if len(qwords) > 1 and phrase in " ".join(words(record[2])) else 1
+            boost = PHRASE_BOOST if has_phrase(words(record[2]), query, qwords, matches) else 1
             hits.append(Hit(doc_id, -negative * boost, record))
         return sorted(hits, key=lambda h: (-h.score, h.doc_id))
+
+
+def combine(qwords: list[QueryWord], matches: list[WordMatch]) -> dict[int, float]:
+    """Sum of word scores, times the squared share of required words present, doubled when
+    every required word is in a name field (title, person name, author)."""
+    required = sum(1 for w in qwords if w.required)
+    totals: dict[int, float] = {}
+    present: dict[int, int] = {}
+    named: dict[int, int] = {}
+    for word, match in zip(qwords, matches, strict=True):
+        for doc_id, score in match.scores.items():
+            totals[doc_id] = totals.get(doc_id, 0.0) + score
+            if word.required:
+                present[doc_id] = present.get(doc_id, 0) + 1
+                named[doc_id] = named.get(doc_id, 0) + (doc_id in match.named)
+    result = {}
+    for doc_id, total in totals.items():
+        share = present.get(doc_id, 0) / required
+        boost = NAME_BOOST if named.get(doc_id, 0) == required else 1
+        result[doc_id] = total * share**2 * boost
+    return result
+
+
+def word_fits(title_word: str, query_word: str, match: WordMatch | None, is_open: bool) -> bool:
+    if title_word == query_word or (is_open and title_word.startswith(query_word)):
+        return True
+    return match is not None and stem(title_word) in match.terms
+
+
+def has_phrase(
+    title: list[str], query: str, qwords: list[QueryWord], matches: list[WordMatch]
+) -> bool:
+    """Whether the title holds the query's words in order, side by side (typos and stems
+    allowed as matched); only for queries of two words or more."""
+    every = words(query)
+    if len(every) < 2:
+        return False
+    by_word = {w.word: m for w, m in zip(qwords, matches, strict=True)}
+    last_open = qwords[-1].open if qwords else False
+    for start in range(len(title) - len(every) + 1):
+        if all(
+            word_fits(title[start + k], w, by_word.get(w), last_open and k == len(every) - 1)
+            for k, w in enumerate(every)
+        ):
+            return True
+    return False

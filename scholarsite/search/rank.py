@@ -13,9 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scholarsite.search import SearchDoc
-from scholarsite.search.fold import arxiv_term, terms
+from scholarsite.search.fold import arxiv_term, name_terms, terms, words
 
 K1 = 1.2
+NAME_FIELDS = frozenset({"title", "authors", "id"})
+PREFIX_MARK = "~"
+TITLE_PREFIX_LENGTHS = (2, 3)
+TITLE_PREFIX_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -27,8 +31,8 @@ class Field:
 
 # Title and names weigh most; a 400-author list is long, so each name in it counts little.
 FIELDS: tuple[Field, ...] = (
-    Field("title", 6.0, 0.5),
-    Field("authors", 4.0, 0.75),
+    Field("title", 10.0, 0.5),
+    Field("authors", 4.0, 0.3),
     Field("text", 1.0, 0.75),
     Field("id", 8.0, 0.0),
 )
@@ -41,7 +45,7 @@ def field_terms(doc: SearchDoc) -> dict[str, list[str]]:
     year = [str(doc.year)] if doc.year is not None else []
     return {
         "title": terms(title),
-        "authors": terms(" ".join(doc.authors)),
+        "authors": [t for name in doc.authors for t in name_terms(name)],
         "text": terms(doc.text) + year,
         "id": ids,
     }
@@ -69,11 +73,33 @@ def doc_weights(fields: dict[str, list[str]], averages: dict[str, float]) -> dic
     return {term: tf / (K1 + tf) for term, tf in pseudo_tf.items()}
 
 
-def all_doc_weights(docs: Sequence[SearchDoc]) -> list[dict[str, float]]:
-    """The BM25F weights of every document, in the order given."""
+def named_terms(fields: dict[str, list[str]]) -> set[str]:
+    """Terms that occur in a name field: the title, a person's name, an author, the arXiv id."""
+    return {t for field in FIELDS if field.name in NAME_FIELDS for t in fields[field.name]}
+
+
+def title_prefix_terms(doc: SearchDoc) -> set[str]:
+    """Pseudo-terms for the 2- and 3-letter starts of title words (``se~`` for "searching"),
+    so a half-typed last word narrows results by title even when it has many completions."""
+    found = set()
+    for word in words(" ".join((doc.title, *doc.variants))):
+        for length in TITLE_PREFIX_LENGTHS:
+            if len(word) > length:
+                found.add(word[:length] + PREFIX_MARK)
+    return found
+
+
+def all_doc_weights(docs: Sequence[SearchDoc]) -> list[dict[str, tuple[float, bool]]]:
+    """Every document's terms with their BM25F weight and whether they occur in a name field."""
     per_doc = [field_terms(doc) for doc in docs]
     averages = average_lengths(per_doc)
-    return [doc_weights(fields, averages) for fields in per_doc]
+    result = []
+    for doc, fields in zip(docs, per_doc, strict=True):
+        named = named_terms(fields)
+        weights = {t: (w, t in named) for t, w in doc_weights(fields, averages).items()}
+        weights.update((t, (TITLE_PREFIX_WEIGHT, True)) for t in title_prefix_terms(doc))
+        result.append(weights)
+    return result
 
 
 def idf(doc_count: int, doc_freq: int) -> float:

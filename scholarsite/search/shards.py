@@ -47,8 +47,8 @@ def sort_docs(docs: Sequence[SearchDoc]) -> list[SearchDoc]:
 def collect_postings(docs: Sequence[SearchDoc]) -> Postings:
     postings: Postings = defaultdict(list)
     for doc_id, weights in enumerate(all_doc_weights(docs)):
-        for term, weight in sorted(weights.items()):
-            postings[term].append((doc_id, quantize_weight(weight)))
+        for term, (weight, named) in sorted(weights.items()):
+            postings[term].append((doc_id, quantize_weight(weight, named)))
     return dict(postings)
 
 
