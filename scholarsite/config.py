@@ -44,26 +44,50 @@ def load_config(source: Path) -> tuple[SiteConfig, list[Problem]]:
         return SiteConfig(), []
     if not isinstance(data, LineDict):
         raise BuildFailed([Problem(CONFIG_NAME, 1, "expected a mapping of settings (key: value)")])
-    known = {f.name: f for f in fields(SiteConfig)}
+    known = {f.name for f in fields(SiteConfig)}
     warnings = unknown_keys(data, known, CONFIG_NAME)
-    errors = []
-    values: dict[str, Any] = {}
-    for key, value in data.items():
-        field = known.get(key)
-        if field is None:
-            continue
-        expected = type(getattr(SiteConfig(), key))
-        if expected is int and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-            values[key] = value
-        elif expected is str and isinstance(value, str | int | float) and not isinstance(value, bool):
-            values[key] = str(value)
-        else:
-            want = "a whole number ≥ 0" if expected is int else "text"
-            errors.append(
-                Problem(CONFIG_NAME, data.line_of(key), f"{key!r} must be {want}, not {value!r}")
-            )
+    values, errors = _typed_values(data, known)
     if errors:
-        raise BuildFailed(errors)
+        raise BuildFailed(sorted(errors + warnings))
     if "base_url" in values:
         values["base_url"] = normalize_base_url(values["base_url"])
     return SiteConfig(**values), warnings
+
+
+def _typed_values(data: LineDict, known: set[str]) -> tuple[dict[str, Any], list[Problem]]:
+    """The known settings with the right types, and an error for each one of the wrong type."""
+    values: dict[str, Any] = {}
+    errors = []
+    for key, value in data.items():
+        if key not in known:
+            continue
+        expected = type(getattr(SiteConfig(), key))
+        if (
+            expected is int
+            and isinstance(value, int)
+            and not isinstance(value, bool)
+            and value >= 0
+        ):
+            values[key] = value
+        elif (
+            expected is str and isinstance(value, str | int | float) and not isinstance(value, bool)
+        ):
+            values[key] = str(value)
+        else:
+            want = "a whole number ≥ 0" if expected is int else "text"
+            message = f"{key!r} must be {want}, not {describe_value(value)}"
+            errors.append(Problem(CONFIG_NAME, data.line_of(key), message))
+    return values, errors
+
+
+def describe_value(value: object) -> str:
+    """A short description of a YAML value for a message: never the whole of a large (or
+    alias-expanded) structure."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "empty"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -19,7 +19,8 @@ class LineDict(dict[str, Any]):
     key_lines: dict[str, int]
 
     def line_of(self, key: str) -> int:
-        return getattr(self, "key_lines", {}).get(key, self.line)
+        lines: dict[str, int] = getattr(self, "key_lines", {})
+        return lines.get(key, self.line)
 
 
 class LineList(list[Any]):
@@ -31,12 +32,33 @@ class _Loader(yaml.SafeLoader):
 
 
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
-    result = LineDict(loader.construct_mapping(node, deep=True))
+    _refuse_duplicate_keys(loader, node)
+    mapping = loader.construct_mapping(node, deep=True)
+    result = LineDict(
+        {str(key) if not isinstance(key, str) else key: v for key, v in mapping.items()}
+    )
     result.line = node.start_mark.line + 1
     result.key_lines = {
         str(loader.construct_object(key)): key.start_mark.line + 1 for key, _ in node.value
     }
     return result
+
+
+def _refuse_duplicate_keys(loader: _Loader, node: yaml.MappingNode) -> None:
+    """YAML keeps the last of two equal keys silently; a site file with one is a mistake."""
+    first: dict[object, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        line = key_node.start_mark.line + 1
+        if isinstance(key, str | int | float | bool) and key in first:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"duplicate key {key!r} (first given on line {first[key]}): keep one of them",
+                key_node.start_mark,
+            )
+        if isinstance(key, str | int | float | bool):
+            first[key] = line
 
 
 def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
@@ -50,28 +72,57 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequen
 
 
 def parse_yaml(text: str, name: str) -> Any:
-    """Parse ``text``; a syntax error becomes a SourceError with line, column and the line itself."""
+    """Parse ``text``; a syntax error becomes a SourceError with line, column and the line."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 0
-        column = mark.column + 1 if mark else 0
-        lines = text.splitlines()
-        shown = f"\n    {lines[line - 1]}\n    {' ' * (column - 1)}^" if 0 < line <= len(lines) else ""
-        problem = error.problem or "invalid YAML"
-        raise SourceError(
-            name, line, f"invalid YAML at column {column}: {problem}{shown}\n  fix the syntax and build again"
-        ) from None
+        line, message = _describe_yaml_error(error, text.splitlines())
+        raise SourceError(name, line, message) from None
     except yaml.YAMLError as error:
         raise SourceError(name, 0, f"invalid YAML: {error}") from None
+    except RecursionError:
+        raise SourceError(name, 0, "invalid YAML: nested too deeply to read") from None
+
+
+def _describe_yaml_error(error: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, str]:
+    """(line, message): where it went wrong, what the parser was reading, and the line.
+
+    An error found at the end of the file (an unclosed quote or bracket) points at where the
+    unclosed thing started instead, since that is the line to fix."""
+    mark = error.problem_mark or error.context_mark
+    context = error.context_mark
+    unclosed = mark is not None and mark.line >= len(lines) and context is not None
+    if unclosed:
+        mark = context
+    line = mark.line + 1 if mark else 0
+    column = mark.column + 1 if mark else 0
+    problem = error.problem or "invalid YAML"
+    while_ = ""
+    if unclosed:
+        while_ = f" ({error.context} that starts here and is never closed)"
+    elif error.context and context is not None:
+        while_ = (
+            f" ({error.context}, started at line {context.line + 1}, column {context.column + 1})"
+        )
+    shown = f"\n    {lines[line - 1]}\n    {' ' * (column - 1)}^" if 0 < line <= len(lines) else ""
+    return (
+        line,
+        f"invalid YAML at column {column}: {problem}{while_}{shown}\n  fix it and build again",
+    )
 
 
 def read_yaml(path: Path, name: str) -> Any:
+    """Read and parse a UTF-8 YAML file; every failure is a SourceError that names the file."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
+    except OSError as error:
+        raise SourceError(name, 0, f"cannot read the file: {error.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise SourceError(name, 0, f"not UTF-8 text ({error.reason}); save it as UTF-8") from None
+        line = data.count(b"\n", 0, error.start) + 1
+        message = f"not UTF-8 text ({error.reason}); save it as UTF-8"
+        raise SourceError(name, line, message) from None
     return parse_yaml(text, name)
 
 
