@@ -117,15 +117,16 @@
   };
 
   // ---- query (see scholarsite/search/query.py) ----
+  const MARK = "~", NAMED = 32, LEVELS = 31, NAME_BOOST = 2;
   const queryWords = (query) => {
     const found = words(query);
-    const folded = fold(query);
-    const lastOpen = found.length > 0 && /[\p{L}\p{N}]$/u.test(folded);
+    const lastOpen = found.length > 0 && /[\p{L}\p{N}]$/u.test(fold(query));
     const out = [];
     found.forEach((word, i) => {
       const open = lastOpen && i === found.length - 1;
-      if (!STOP.has(word) || open) out.push({ word, open });
+      if (!STOP.has(word) || open) out.push({ word, open, required: !STOP.has(word) });
     });
+    if (out.length && !out.some((w) => w.required)) out.forEach((w) => (w.required = true));
     return out;
   };
   const editDistance = (word, term, limit, prefix) => {
@@ -149,16 +150,16 @@
     }
     return Math.min(prefix ? best : prev[word.length], limit + 1);
   };
-  const byFreqThenTerm = (a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+  const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
   const typoLimit = (w) => (!ALPHA.test(w) || w.length < 4 ? 0 : w.length >= 8 ? 2 : 1);
   const expand = (dict, qw) => {
     const exact = stem(qw.word);
     let found = [];
     if (!STOP.has(qw.word) && dict.index.has(exact)) found.push([exact, 1]);
-    if (qw.open && qw.word.length >= 2) {
+    if (qw.open) {
       const pre = [];
-      dict.terms.forEach((t, i) => { if (t.startsWith(qw.word) && t !== exact) pre.push([-dict.freqs[i], t]); });
-      pre.sort(byFreqThenTerm);
+      dict.terms.forEach((t, i) => { if (t.startsWith(qw.word) && t !== exact && !t.includes(MARK)) pre.push([-dict.freqs[i], t]); });
+      pre.sort((a, b) => a[0] - b[0] || cmp(a[1], b[1]));
       found = found.concat(pre.slice(0, PREFIX_EXPANSIONS).map(([, t]) => [t, PREFIX_WEIGHT]));
     }
     if (found.length) return found;
@@ -166,10 +167,11 @@
     if (!limit) return [];
     const near = [];
     dict.terms.forEach((t, i) => {
+      if (t.includes(MARK)) return;
       const d = editDistance(exact, t, limit, qw.open);
       if (d <= limit) near.push([d, -dict.freqs[i], t]);
     });
-    near.sort((a, b) => a[0] - b[0] || byFreqThenTerm([a[1], a[2]], [b[1], b[2]]));
+    near.sort((a, b) => a[0] - b[0] || a[1] - b[1] || cmp(a[2], b[2]));
     return near.slice(0, TYPO_EXPANSIONS).map(([d, , t]) => [t, TYPO_WEIGHTS[d]]);
   };
   const shardFor = (prefixes, word) => {
@@ -178,26 +180,73 @@
     return best;
   };
   const idf = (n, df) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
-
-  const wordScores = async (meta, qw) => {
-    const number = shardFor(meta.t, stem(qw.word));
-    const scores = new Map();
-    if (number < 0) return { scores, terms: [] };
+  const dictionary = async (meta, word) => {
+    const number = shardFor(meta.t, word);
+    if (number < 0) return null;
     const data = await load("t/" + number);
-    const dict = cached("t" + number, () => parseDictionary(data));
-    const expansions = expand(dict, qw);
-    const lists = await Promise.all(expansions.map(([t]) => load("p/" + dict.places[dict.index.get(t)][0])));
-    expansions.forEach(([term, factor], k) => {
-      const i = dict.index.get(term);
-      const weight = factor * idf(meta.n, dict.freqs[i]);
-      const key = "p" + dict.places[i][0] + "/" + dict.places[i][1];
-      const list = cached(key, () => postings(lists[k][dict.places[i][1]]));
+    return cached("t" + number, () => parseDictionary(data));
+  };
+  /** [ids, scores, named] of one term, or null when the index lacks it. */
+  const termPostings = async (meta, term, factor) => {
+    const dict = await dictionary(meta, term);
+    const i = dict ? dict.index.get(term) : undefined;
+    if (i === undefined) return null;
+    const [shard, position] = dict.places[i];
+    const list = await load("p/" + shard);
+    const decoded = cached("p" + shard + "/" + position, () => postings(list[position]));
+    const weight = factor * idf(meta.n, dict.freqs[i]);
+    return { ids: decoded.ids, scores: decoded.levels.map((l) => (weight * (l % NAMED)) / LEVELS), named: decoded.levels.map((l) => l >= NAMED) };
+  };
+  const wordMatch = async (meta, qw) => {
+    const dict = await dictionary(meta, stem(qw.word));
+    const expansions = dict ? expand(dict, qw) : [];
+    if (qw.open && (qw.word.length === 2 || qw.word.length === 3)) expansions.push([qw.word + MARK, PREFIX_WEIGHT]);
+    const lists = await Promise.all(expansions.map(([t, f]) => termPostings(meta, t, f)));
+    const match = { scores: new Map(), named: new Set(), terms: new Set() };
+    lists.forEach((list, k) => {
+      if (!list) return;
+      match.terms.add(expansions[k][0]);
       for (let j = 0; j < list.ids.length; j++) {
-        const score = (weight * list.levels[j]) / 63;
-        if (score > (scores.get(list.ids[j]) || 0)) scores.set(list.ids[j], score);
+        const id = list.ids[j];
+        if (list.scores[j] > (match.scores.get(id) || 0)) match.scores.set(id, list.scores[j]);
+        if (list.named[j]) match.named.add(id);
       }
     });
-    return { scores, terms: expansions.map(([t]) => t) };
+    return match;
+  };
+  const combine = (qwords, matches) => {
+    const required = qwords.filter((w) => w.required).length;
+    const totals = new Map(), present = new Map(), named = new Map();
+    qwords.forEach((w, k) => {
+      for (const [id, s] of matches[k].scores) {
+        totals.set(id, (totals.get(id) || 0) + s);
+        if (w.required) {
+          present.set(id, (present.get(id) || 0) + 1);
+          named.set(id, (named.get(id) || 0) + (matches[k].named.has(id) ? 1 : 0));
+        }
+      }
+    });
+    const ranked = [];
+    for (const [id, t] of totals) {
+      const share = (present.get(id) || 0) / required;
+      ranked.push([t * share ** 2 * ((named.get(id) || 0) === required ? NAME_BOOST : 1), id]);
+    }
+    return ranked;
+  };
+  const hasPhrase = (title, query, qwords, matches) => {
+    const every = words(query);
+    if (every.length < 2) return false;
+    const byWord = new Map(qwords.map((w, k) => [w.word, matches[k]]));
+    const lastOpen = qwords.length > 0 && qwords[qwords.length - 1].open;
+    const fits = (tw, qw, open) => {
+      if (tw === qw || (open && tw.startsWith(qw))) return true;
+      const m = byWord.get(qw);
+      return m !== undefined && m.terms.has(stem(tw));
+    };
+    for (let start = 0; start + every.length <= title.length; start++) {
+      if (every.every((w, k) => fits(title[start + k], w, lastOpen && k === every.length - 1))) return true;
+    }
+    return false;
   };
   const record = async (meta, id) => (await load("d/" + Math.floor(id / meta.b)))[id % meta.b];
 
@@ -205,32 +254,22 @@
   const search = async (query, limit = LIMIT) => {
     const meta = await load("meta");
     const qwords = queryWords(query);
-    if (!qwords.length) return { results: [], terms: [] };
-    const perWord = await Promise.all(qwords.map((qw) => wordScores(meta, qw)));
-    const totals = new Map(), matched = new Map();
-    for (const { scores } of perWord) {
-      for (const [id, s] of scores) {
-        totals.set(id, (totals.get(id) || 0) + s);
-        matched.set(id, (matched.get(id) || 0) + 1);
-      }
-    }
-    const ranked = [];
-    for (const [id, t] of totals) ranked.push([t * (matched.get(id) / qwords.length) ** 2, id]);
+    const matches = await Promise.all(qwords.map((qw) => wordMatch(meta, qw)));
+    const ranked = combine(qwords, matches);
     ranked.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
     const top = ranked.slice(0, limit);
     const records = await Promise.all(top.map(([, id]) => record(meta, id)));
-    const phrase = words(query).join(" ");
     const results = top.map(([score, id], k) => {
       const [kind, url, title, detail] = records[k];
-      const boost = qwords.length > 1 && words(title).join(" ").includes(phrase) ? PHRASE_BOOST : 1;
+      const boost = hasPhrase(words(title), query, qwords, matches) ? PHRASE_BOOST : 1;
       return { id, score: score * boost, kind: kind === "p" ? "paper" : "person", url, href: pageHref(url), title, detail };
     });
     results.sort((a, b) => b.score - a.score || a.id - b.id);
-    return { results, terms: perWord.flatMap((w) => w.terms) };
+    return { results, terms: matches.flatMap((m) => [...m.terms].filter((t) => !t.includes(MARK))) };
   };
   const text = async (id) => {
     const meta = await load("meta");
-    return (await load("x/" + Math.floor(id / meta.b)))[id % meta.b];
+    return (await load("x/" + Math.floor(id / meta.x)))[id % meta.x];
   };
   const pageHref = (url) => new URL(url + (location.protocol === "file:" && url.endsWith("/") ? "index.html" : ""), root).href;
   window.scholarsiteSearch = { search, text, fold, words, stem };

@@ -7,7 +7,8 @@ Layout under ``search/idx/`` (every file calls ``scholarsiteSearchIndex(name, da
   posting shard of each term (term dictionary; typo and prefix matching run over it).
 - ``p/<n>.js``: posting lists of a contiguous range of sorted terms.
 - ``d/<n>.js``: what a result shows (kind, url, title, detail) for ``DOCS_PER_SHARD`` documents.
-- ``x/<n>.js``: the plain text of the same documents, for snippets on the search page.
+- ``x/<n>.js``: the plain text of ``TEXTS_PER_SHARD`` documents, for snippets on the search
+  page (only papers have text; shards of people only are left out).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from scholarsite.search.rank import all_doc_weights
 
 INDEX_DIR = "search/idx"
 REGISTER = "scholarsiteSearchIndex"
-DOCS_PER_SHARD = 16
+DOCS_PER_SHARD = 32
+TEXTS_PER_SHARD = 64
 POSTING_SHARD_CHARS = 6000
 DICT_SHARD_CHARS = 12000
 SNIPPET_TEXT_CHARS = 1500
@@ -125,12 +127,15 @@ def write_index(docs: Sequence[SearchDoc]) -> dict[str, bytes]:
     def add(name: str, data: object) -> None:
         files[f"{INDEX_DIR}/{name}.js"] = script(name, data)
 
-    add("meta", {"n": len(ordered), "b": DOCS_PER_SHARD, "t": list(groups)})
+    add("meta", {"n": len(ordered), "b": DOCS_PER_SHARD, "x": TEXTS_PER_SHARD, "t": list(groups)})
     for number, members in enumerate(groups.values()):
         add(f"t/{number}", dictionary_shard(members, postings, packed))
     for number, lists in enumerate(packed.lists):
         add(f"p/{number}", lists)
     for number, chunk in enumerate(chunks(ordered, DOCS_PER_SHARD)):
         add(f"d/{number}", [doc_record(d) for d in chunk])
-        add(f"x/{number}", [d.text[:SNIPPET_TEXT_CHARS] for d in chunk])
+    for number, chunk in enumerate(chunks(ordered, TEXTS_PER_SHARD)):
+        texts = [d.text[:SNIPPET_TEXT_CHARS] for d in chunk]
+        if any(texts):  # a shard of people only is never asked for
+            add(f"x/{number}", texts)
     return files
