@@ -20,6 +20,7 @@ from scholarsite.errors import BuildFailed, Problem, ScholarsiteError
 from scholarsite.export import corpus_json
 from scholarsite.model import Corpus, build_corpus
 from scholarsite.output import SiteWriter, check_output_target
+from scholarsite.publish import page_urls_for_sitemap, publish_files
 from scholarsite.pages import MarkdownPage, read_pages
 from scholarsite.render import OutputPage, Renderer, site_pages
 from scholarsite.search import SearchDoc, build_search_index
@@ -114,6 +115,9 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
             renderer.render_all(pages, lambda done: progress("pages", done, total) if progress else None)
         )
         writer.write_all(build_search_index(search_docs(site.corpus)).items())
+        # Publishing: sitemap, robots.txt, feed, OpenSearch, per-paper and per-author citations.
+        sitemap_urls = page_urls_for_sitemap(page.path for page in pages)
+        writer.write_all(sorted(publish_files(site.corpus, site.config, sitemap_urls).items()))
         writer.write("corpus.json", corpus_json(site.corpus, problems))
         writer.copy_tree(theme.static, "static")
         writer.commit()
