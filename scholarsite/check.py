@@ -30,6 +30,7 @@ from scholarsite.errors import BuildFailed
 from scholarsite.model import Corpus, Paper, Person
 from scholarsite.naming import fold
 from scholarsite.pages import MarkdownPage
+from scholarsite.publish import publishing_problems
 
 ERROR, WARNING = "error", "warning"
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -345,6 +346,8 @@ LINK_ATTRIBUTES = {
 SUBPATH = "/sub/repo/"
 DEEP_404 = "missing/a/b/c"
 _SIMULATED_HOST = "https://check.invalid"
+_SIMULATED_NETLOC = "check.invalid"
+NOT_FOUND = "404.html"
 
 
 @dataclass(frozen=True)
@@ -452,6 +455,9 @@ def built_site(files: Mapping[str, bytes]) -> BuiltSite:
 def site_findings(built: BuiltSite, site: SiteInput) -> list[Finding]:
     base_url = site.config.base_url or inferred_base_url(built)
     findings = link_findings(built, base_url)
+    if not base_url:
+        no_base = publishing_problems(site.config)
+        findings += [warning("publishing", p.file, p.line, p.message) for p in no_base]
     findings += collision_findings(built.paths)
     findings += planned_collisions(site.corpus, site.pages)
     findings += freshness_findings(built, site.corpus)
@@ -469,16 +475,11 @@ def inferred_base_url(built: BuiltSite) -> str:
 # --- links -------------------------------------------------------------------------------------
 
 
-def target_path(url: str, page: str, prefix: str, base_url: str) -> str | None:
-    """The site path a link points to when the site is served under ``prefix``; None for links
-    that leave the site (other hosts, ``mailto:``); ``"../…"`` for links that climb out of it."""
-    if base_url and url.startswith(base_url):
-        url = prefix + url[len(base_url) :]
+def target_path(url: str, page: str, prefix: str) -> str | None:
+    """The site path a relative link points to when the site is served under ``prefix``; None
+    for links that leave the site (other hosts, ``mailto:``); ``"../…"`` when it climbs out."""
     resolved = urlsplit(urljoin(_SIMULATED_HOST + prefix + page, url))
-    if (
-        resolved.scheme not in ("http", "https")
-        or resolved.netloc != urlsplit(_SIMULATED_HOST).netloc
-    ):
+    if resolved.scheme not in ("http", "https") or resolved.netloc != _SIMULATED_NETLOC:
         return None
     path = unquote(resolved.path)
     if not path.startswith(prefix):
@@ -486,15 +487,31 @@ def target_path(url: str, page: str, prefix: str, base_url: str) -> str | None:
     return path[len(prefix) :]
 
 
-def link_problem(built: BuiltSite, target: str, fragment: str) -> str | None:
-    """Why a link target does not work, or None."""
+def published_path(url: str, base_url: str, page: str) -> str | None:
+    """The site path of a link written against the base URL (canonical links, and the 404 page's
+    links from the published path); None for links of another kind."""
+    if not base_url:
+        return None
+    if url.startswith(base_url):
+        return unquote(urlsplit(url[len(base_url) :]).path)
+    base_path = urlsplit(base_url).path
+    if page == NOT_FOUND and url.startswith(base_path) and not url.startswith("//"):
+        return unquote(urlsplit(url[len(base_path) :]).path)
+    return None
+
+
+def link_problem(built: BuiltSite, target: str, fragment: str, *, from_disk: bool) -> str | None:
+    """Why a link target does not work, or None. ``from_disk``: the link must also work from
+    ``file://``, where a directory is not its ``index.html``."""
     if target.startswith("../"):
         return "it leaves the site's directory"
     if target == "" or target.endswith("/") or (not built.exists(target) and built.is_dir(target)):
         index = target.rstrip("/") + "/index.html" if target.strip("/") else "index.html"
-        if built.exists(index):
+        if not built.exists(index):
+            return "no such page"
+        if from_disk:
             return f"it names a directory: works on a web server but not from file://; link {index}"
-        return "no such page"
+        target = index
     if not built.exists(target):
         return "no such file"
     if fragment and target in built.pages and fragment not in built.pages[target].ids:
@@ -514,46 +531,39 @@ def link_findings(built: BuiltSite, base_url: str) -> list[Finding]:
 
 def check_link(built: BuiltSite, page: str, link: Link, base_url: str) -> Finding | None:
     fragment = unquote(urlsplit(link.url).fragment)
+    broken = f"<{link.tag}> link {link.url!r} is broken"
     if link.url.startswith("#"):
         if fragment and fragment not in built.pages[page].ids:
-            return error(
-                "link",
-                page,
-                link.line,
-                f"<{link.tag}> link {link.url!r} is broken: "
-                f"the page has no element with id {fragment!r}",
-            )
+            return error("link", page, link.line, f"{broken}: no element with id {fragment!r}")
         return None
+    published = published_path(link.url, base_url, page)
+    if published is not None:
+        reason = link_problem(built, published, fragment, from_disk=False)
+        return error("link", page, link.line, f"{broken}: {reason}") if reason else None
     for prefix, where in (("/", "at the site root"), (SUBPATH, f"under a subpath ({SUBPATH})")):
-        target = target_path(link.url, page, prefix, base_url)
+        target = target_path(link.url, page, prefix)
         if target is None:
             return None
-        reason = link_problem(built, target, fragment)
-        if reason is not None and page == "404.html" and not base_url:
+        reason = link_problem(built, target, fragment, from_disk=True)
+        if reason is not None and page == NOT_FOUND and not base_url:
             return warning(
                 "404-link",
                 page,
                 link.line,
-                f"<{link.tag}> link {link.url!r} is "
-                f"broken {where}: {reason}; build with --base-url so the 404 page "
-                "can use absolute links",
+                f"{broken} {where}: {reason}; build "
+                "with --base-url so the 404 page can link from the published path",
             )
         if reason is not None:
-            return error(
-                "link",
-                page,
-                link.line,
-                f"<{link.tag}> link {link.url!r} is broken {where}: {reason}",
-            )
-    if page == "404.html":
+            return error("link", page, link.line, f"{broken} {where}: {reason}")
+    if page == NOT_FOUND:
         return check_deep_404(built, link, fragment, base_url)
     return None
 
 
 def check_deep_404(built: BuiltSite, link: Link, fragment: str, base_url: str) -> Finding | None:
     """Hosts serve ``404.html`` at whatever address was asked for: its links must work there."""
-    target = target_path(link.url, DEEP_404, SUBPATH, base_url)
-    if target is None or link_problem(built, target, fragment) is None:
+    target = target_path(link.url, DEEP_404, SUBPATH)
+    if target is None or link_problem(built, target, fragment, from_disk=False) is None:
         return None
     message = (
         f"<{link.tag}> link {link.url!r} breaks when the 404 page is served for {SUBPATH}{DEEP_404}"
@@ -561,11 +571,11 @@ def check_deep_404(built: BuiltSite, link: Link, fragment: str, base_url: str) -
     if not base_url:
         return warning(
             "404-link",
-            "404.html",
+            NOT_FOUND,
             link.line,
-            message + ": build with --base-url so the 404 page can use absolute links",
+            message + ": build with --base-url so the 404 page can link from the published path",
         )
-    return error("404-link", "404.html", link.line, message)
+    return error("404-link", NOT_FOUND, link.line, message)
 
 
 # --- collisions and freshness ------------------------------------------------------------------
