@@ -1,0 +1,41 @@
+"""The compact encodings of the index files round-trip."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scholarsite.search.encode import (
+    NAMED_FLAG,
+    decode_postings,
+    decode_varints,
+    encode_postings,
+    encode_varint,
+    encode_varints,
+    quantize_weight,
+)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10**9)))
+def test_varints_round_trip(values: list[int]) -> None:
+    assert decode_varints(encode_varints(values)) == values
+
+
+def test_small_numbers_take_one_character() -> None:
+    assert [len(encode_varint(v)) for v in (0, 31, 32, 1023, 1024)] == [1, 1, 2, 2, 3]
+
+
+@given(
+    st.dictionaries(
+        st.integers(min_value=0, max_value=10**6), st.integers(min_value=1, max_value=63)
+    )
+)
+def test_postings_round_trip(postings: dict[int, int]) -> None:
+    pairs = sorted(postings.items())
+    assert list(decode_postings(encode_postings(pairs))) == pairs
+
+
+def test_quantized_weights_are_never_zero_and_carry_the_name_flag() -> None:
+    assert quantize_weight(0.0, named=False) == 1
+    assert quantize_weight(0.999, named=False) == 31
+    assert quantize_weight(0.5, named=True) == NAMED_FLAG + 16

@@ -1,0 +1,172 @@
+"""The index files: layout, determinism, and ranking through the reference query."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import replace
+
+import pytest
+
+from scholarsite.search import SearchDoc, build_search_index
+from scholarsite.search.query import Searcher, edit_distance, file_loader, query_words
+from scholarsite.search.shards import INDEX_DIR, REGISTER
+
+
+def paper(slug: str, title: str, authors: tuple[str, ...], text: str, **extra: object) -> SearchDoc:
+    doc = SearchDoc("paper", f"papers/{slug}/", title, authors, text, None, None, (), "")
+    return replace(doc, **extra)  # type: ignore[arg-type]
+
+
+def person(slug: str, name: str, *variants: str) -> SearchDoc:
+    return SearchDoc("person", f"authors/{slug}/", name, (), "", None, None, variants, "")
+
+
+MANY = tuple(f"Author{i} Person{i}" for i in range(400))
+DOCS = [
+    paper(
+        "gpt-4o-system-card",
+        "GPT-4o System Card",
+        ("OpenAI", "Aleksander Mądry", "Łukasz Kaiser", *MANY),
+        "GPT-4o is an autoregressive omni model that accepts any combination of inputs.",
+        arxiv="2410.21276v2",
+        year=2024,
+    ),
+    paper(
+        "consistency",
+        "Simplifying, Stabilizing and Scaling Continuous-Time Consistency Models",
+        ("Cheng Lu", "Yang Song"),
+        "Consistency models are a class of diffusion-based generative models.",
+    ),
+    paper(
+        "emotion",
+        "Speech Emotion Recognition with Dynamic Joint Distribution",
+        ("Cheng Lu", "Björn Schuller"),
+        "We study emotion recognition from speech across speakers.",
+    ),
+    paper(
+        "mentions",
+        "Sampling for Generative Models",
+        ("Yang Song",),
+        "Unlike consistency training, consistency distillation and consistency checks, we sample.",
+    ),
+    paper("markup", "<b>Bold</b> claims", ("Eve",), "<script>alert(1)</script> plain words"),
+    person("aleksander-madry", "Aleksander Mądry", "Madry, Aleksander"),
+    person("bjorn-schuller", "Björn Schuller"),
+    person("lukasz-kaiser", "Łukasz Kaiser"),
+    person("cheng-lu", "Cheng Lu"),
+]
+
+
+@pytest.fixture(scope="module")
+def searcher() -> Searcher:
+    return Searcher(file_loader(build_search_index(DOCS)))
+
+
+def first_url(searcher: Searcher, query: str) -> str:
+    hits = searcher.search(query)
+    assert hits, f"no results for {query!r}"
+    return hits[0].record[1]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("consistency", "papers/consistency/"),
+        ("Consistency models", "papers/consistency/"),
+        ("Mądry", "authors/aleksander-madry/"),
+        ("madry", "authors/aleksander-madry/"),
+        ("MADRY", "authors/aleksander-madry/"),
+        ("lukasz", "authors/lukasz-kaiser/"),
+        ("Aleksander Madry", "authors/aleksander-madry/"),
+        ("autoregresive", "papers/gpt-4o-system-card/"),
+        ("2410.21276", "papers/gpt-4o-system-card/"),
+        ("arXiv:2410.21276v2", "papers/gpt-4o-system-card/"),
+        ("2410.212", "papers/gpt-4o-system-card/"),
+        ("schuller", "authors/bjorn-schuller/"),
+        ("schuller emotion", "papers/emotion/"),
+        ("consis", "papers/consistency/"),
+        ("emotoin recognition", "papers/emotion/"),
+        ("stabilising", "papers/consistency/"),
+    ],
+)
+def test_expected_first_result(searcher: Searcher, query: str, expected: str) -> None:
+    assert first_url(searcher, query) == expected
+
+
+def test_title_outweighs_repeated_abstract_mentions(searcher: Searcher) -> None:
+    urls = [h.record[1] for h in searcher.search("consistency")]
+    assert urls.index("papers/consistency/") < urls.index("papers/mentions/")
+
+
+def test_typo_matches_never_outrank_exact_ones() -> None:
+    docs = [
+        paper("exact", "Sampling methods", (), ""),
+        paper("near", "Sampled methods", (), ""),
+    ]
+    found = Searcher(file_loader(build_search_index(docs))).search("sampling")
+    assert [h.record[1] for h in found] == ["papers/exact/"]
+
+
+def test_nothing_found_for_unknown_or_empty_queries(searcher: Searcher) -> None:
+    assert searcher.search("zzzzqqq") == []
+    assert searcher.search("   ") == []
+    assert searcher.search("the of") == []
+
+
+def test_results_do_not_depend_on_earlier_queries() -> None:
+    files = build_search_index(DOCS)
+    warm = Searcher(file_loader(files))
+    for query in ("consistency", "schuller", "madry", "emotion"):
+        warm.search(query)
+    cold = Searcher(file_loader(files))
+    for query in ("consis", "schuller emotion", "autoregresive"):
+        assert warm.search(query) == cold.search(query)
+
+
+def test_output_is_deterministic_and_independent_of_input_order() -> None:
+    shuffled = list(DOCS)
+    random.Random(7).shuffle(shuffled)
+    assert build_search_index(DOCS) == build_search_index(shuffled)
+
+
+def test_every_file_registers_itself_under_its_own_name() -> None:
+    for path, data in build_search_index(DOCS).items():
+        assert path.startswith(f"{INDEX_DIR}/") and path.endswith(".js")
+        name = path[len(INDEX_DIR) + 1 : -3]
+        text = data.decode()
+        assert text.startswith(f'{REGISTER}("{name}",')
+        json.loads(text[len(REGISTER) + len(name) + 4 : -3])
+
+
+def test_corpus_markup_is_stored_as_data_not_markup() -> None:
+    files = build_search_index(DOCS)
+    records = b"".join(v for k, v in files.items() if "/d/" in k)
+    assert b'"<b>Bold</b> claims"' in records  # JSON string: the client inserts it as text
+
+
+def test_empty_corpus_gives_a_working_empty_index() -> None:
+    assert Searcher(file_loader(build_search_index([]))).search("anything") == []
+
+
+def test_open_last_word_is_a_prefix_and_trailing_stopwords_are_optional() -> None:
+    words = query_words("emotion and")
+    assert [(w.word, w.open, w.required) for w in words] == [
+        ("emotion", False, True),
+        ("and", True, False),
+    ]
+    assert [w.open for w in query_words("emotion ")] == [False]
+
+
+@pytest.mark.parametrize(
+    ("word", "term", "prefix", "distance"),
+    [
+        ("autoregresive", "autoregressive", False, 1),
+        ("emotoin", "emotion", False, 1),  # transposition
+        ("autoregresi", "autoregressive", True, 1),
+        ("autoregresi", "autoregressive", False, 3),
+        ("model", "model", False, 0),
+    ],
+)
+def test_edit_distance(word: str, term: str, prefix: bool, distance: int) -> None:
+    assert edit_distance(word, term, 2, prefix) == min(distance, 3)
