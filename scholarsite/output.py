@@ -1,4 +1,9 @@
-"""Writing the site: into a temporary directory beside the output, swapped in only when complete."""
+"""Writing the site: into a temporary directory beside the output, swapped in only when complete.
+
+The output directory carries a marker file listing every file the build wrote. A later build
+replaces the directory only when it holds nothing else, so a file someone put there by hand is
+never deleted, and a directory scholarsite did not write is never touched.
+"""
 
 from __future__ import annotations
 
@@ -11,27 +16,101 @@ from pathlib import Path
 from scholarsite.errors import ScholarsiteError
 
 MARKER = ".scholarsite-build"
-_MARKER_TEXT = b"This directory is written by `scholarsite build` and replaced on every build.\n"
+_MARKER_HEAD = "This directory is written by `scholarsite build` and replaced on every build.\n"
+_FILES_HEADING = "Files written by the build:\n"
+_SHOWN = 5
 
 
 def check_output_target(output: Path, source: Path) -> None:
     """Refuse outputs whose replacement would destroy input or unrelated files."""
     out = output.resolve()
     src = source.resolve()
-    dangerous = {Path("/").resolve(), Path.home().resolve()}
-    if out in dangerous:
-        raise ScholarsiteError(f"refusing to write the site into {out}: choose a dedicated --output directory")
+    _refuse_special(out)
     if out == src or src.is_relative_to(out):
-        raise ScholarsiteError(f"refusing to write the site into {out}: it holds the site source {src}")
+        raise ScholarsiteError(
+            f"refusing to write the site into {out}: it holds the site source {src}"
+        )
     if out.is_relative_to(src):
-        raise ScholarsiteError(f"refusing to write the site into {out}: it is inside the site source {src}")
+        raise ScholarsiteError(
+            f"refusing to write the site into {out}: it is inside the site source {src}"
+        )
     if out.exists() and not out.is_dir():
         raise ScholarsiteError(f"--output {out} is a file, not a directory")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+    if out.is_dir():
+        _refuse_foreign(out)
+
+
+def _refuse_special(out: Path) -> None:
+    """The filesystem root, the home directory and any directory holding it."""
+    home = Path.home().resolve()
+    if out == Path(out.anchor) or home.is_relative_to(out):
+        raise ScholarsiteError(
+            f"refusing to write the site into {out}: choose a dedicated --output directory"
+        )
+
+
+def _refuse_foreign(out: Path) -> None:
+    """A non-empty directory must be a previous build holding only the files that build wrote."""
+    if not any(out.iterdir()):
+        return
+    written = written_files(out)
+    if written is None:
         raise ScholarsiteError(
             f"refusing to replace {out}: it is not empty and was not written by scholarsite "
             f"(no {MARKER} file); empty it or choose another --output"
         )
+    foreign = [f for f in files_under(out) if f not in written and not _replaceable(f)]
+    if foreign:
+        shown = ", ".join(foreign[:_SHOWN]) + (", …" if len(foreign) > _SHOWN else "")
+        raise ScholarsiteError(
+            f"refusing to replace {out}: {len(foreign)} file(s) in it were not written by the "
+            f"last build ({shown}); move them out (or delete them) and build again"
+        )
+
+
+def _replaceable(rel: str) -> bool:
+    """The marker itself, and theme files: the preview server copies a changed theme file
+    straight into ``static/``, and a copy of a theme file loses nothing when replaced."""
+    return rel == MARKER or rel.startswith("static/")
+
+
+def files_under(root: Path) -> list[str]:
+    """Every file and link below ``root`` as a POSIX path relative to it, sorted; links are not
+    followed."""
+    found = []
+    for folder, dirs, files in os.walk(root):
+        base = Path(folder).relative_to(root)
+        links = [d for d in dirs if (Path(folder) / d).is_symlink()]
+        for name in [*files, *links]:
+            found.append((base / name).as_posix())
+    return sorted(found)
+
+
+def written_files(output: Path) -> set[str] | None:
+    """The files the marker says the last build wrote; None when there is no marker. A marker
+    from before the file list existed vouches for every file."""
+    marker = output / MARKER
+    if not marker.is_file() or marker.is_symlink():
+        return None
+    text = marker.read_text(encoding="utf-8", errors="replace")
+    if _FILES_HEADING not in text:
+        return set(files_under(output))
+    listed = text.split(_FILES_HEADING, 1)[1]
+    return {line for line in listed.splitlines() if line}
+
+
+def marker_text(files: Iterable[str]) -> bytes:
+    return (_MARKER_HEAD + _FILES_HEADING + "".join(f"{f}\n" for f in sorted(files))).encode()
+
+
+def recover_interrupted_swap(output: Path) -> None:
+    """Put a previous build back if a swap was interrupted between its two renames."""
+    if output.exists():
+        return
+    olds = sorted(output.parent.glob(f".{output.name}.old-*"))
+    complete = [old for old in olds if (old / MARKER).is_file()]
+    if complete:
+        os.rename(complete[-1], output)
 
 
 class SiteWriter:
@@ -40,31 +119,48 @@ class SiteWriter:
     def __init__(self, output: Path) -> None:
         self.output = output.resolve()
         self.output.parent.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.tmp-", dir=self.output.parent))
-        self.count = 0
+        recover_interrupted_swap(self.output)
+        self.staging = Path(
+            tempfile.mkdtemp(prefix=f".{self.output.name}.tmp-", dir=self.output.parent)
+        )
+        self.written: list[str] = []
+
+    def _target(self, rel: str) -> Path:
+        target = self.staging / rel
+        if rel.startswith("/") or ".." in Path(rel).parts or rel in ("", MARKER):
+            raise ScholarsiteError(f"refusing to write {rel!r}: not a path inside the site")
+        return target
 
     def write(self, rel: str, data: bytes) -> None:
-        target = self.staging / rel
+        target = self._target(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        self.count += 1
+        self.written.append(rel)
 
     def write_all(self, files: Iterable[tuple[str, bytes]]) -> None:
         for rel, data in files:
             self.write(rel, data)
 
     def copy_tree(self, source: Path, rel: str) -> None:
-        if source.is_dir():
-            shutil.copytree(
-                source,
-                self.staging / rel,
-                dirs_exist_ok=True,
-                copy_function=shutil.copyfile,
-                ignore=shutil.ignore_patterns("__pycache__", "__init__.py", ".*"),
-            )
+        """Copy a theme directory; a link in it that points outside it is refused."""
+        if not source.is_dir():
+            return
+        root = source.resolve()
+        for name in files_under(source):
+            path = source / name
+            if any(part.startswith(".") or part == "__pycache__" for part in Path(name).parts):
+                continue
+            if not path.resolve().is_relative_to(root):
+                raise ScholarsiteError(
+                    f"refusing to publish {path}: it is a link to a file outside {source}; "
+                    "replace it with a copy of the file"
+                )
+            if path.is_file() and path.name != "__init__.py":
+                self.write(f"{rel}/{name}", path.read_bytes())
 
     def commit(self) -> None:
-        (self.staging / MARKER).write_bytes(_MARKER_TEXT)
+        """Swap the staging directory in; the previous build is removed only after the swap."""
+        (self.staging / MARKER).write_bytes(marker_text(files_under(self.staging)))
         os.chmod(self.staging, 0o755)
         old = None
         if self.output.exists():
