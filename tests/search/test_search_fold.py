@@ -59,7 +59,11 @@ def test_terms_drop_stopwords_and_stem() -> None:
 
 @pytest.mark.parametrize(
     ("arxiv", "term"),
-    [("2410.21276", "2410.21276"), ("2410.21276v3", "2410.21276"), ("hep-th/9901001", "hep-th/9901001")],
+    [
+        ("2410.21276", "2410.21276"),
+        ("2410.21276v3", "2410.21276"),
+        ("hep-th/9901001", "hep-th/9901001"),
+    ],
 )
 def test_arxiv_term_drops_the_version(arxiv: str, term: str) -> None:
     assert arxiv_term(arxiv) == term
