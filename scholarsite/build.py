@@ -55,6 +55,7 @@ class BuildResult:
     problems: tuple[Problem, ...]
     seconds: float
     output: Path
+    written: tuple[str, ...] = ()
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
@@ -131,6 +132,7 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
         problems=tuple(problems),
         seconds=time.perf_counter() - started,
         output=options.output,
+        written=tuple(writer.written),
     )
 
 

@@ -37,7 +37,7 @@ def make_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="build, serve, watch and live-reload")
     _source_output(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    serve.add_argument("--port", type=_port, default=8000, help="port (default: 8000)")
+    serve.add_argument("--port", type=_port, default=None, help="port (default: 8000, or the next free one)")
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
 
     check = commands.add_parser("check", help="lint the corpus and the built site")

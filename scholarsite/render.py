@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
@@ -15,6 +16,9 @@ from scholarsite.config import SiteConfig
 from scholarsite.errors import BuildFailed, Problem
 from scholarsite.model import Corpus
 from scholarsite.pages import MarkdownPage
+
+
+NOT_FOUND = "404.html"
 
 
 @dataclass(frozen=True)
@@ -98,13 +102,25 @@ class Renderer:
         self.env.globals.update(site=config, nav=[p for p in nav if p.in_nav])
         self.config = config
 
+    def root_of(self, page: OutputPage) -> str:
+        """Relative prefix to the site root; ``404.html`` is served at any depth, so it links from
+        the published path (``/repo/``) instead."""
+        if page.path == NOT_FOUND:
+            return urlsplit(self.config.base_url).path or "/"
+        return page.root
+
+    def canonical(self, page: OutputPage) -> str | None:
+        if not self.config.base_url or page.path == NOT_FOUND:
+            return None
+        return self.config.base_url + page.url
+
     def render(self, page: OutputPage) -> bytes:
         try:
             template = self.env.get_template(page.template)
             html = template.render(
-                root=page.root,
+                root=self.root_of(page),
                 page_url=page.url,
-                canonical=self.config.base_url + page.url if self.config.base_url else None,
+                canonical=self.canonical(page),
                 **page.context,
             )
         except jinja2.TemplateError as error:
@@ -127,7 +143,7 @@ def site_pages(corpus: Corpus, markdown: list[MarkdownPage], views: dict[str, An
         OutputPage("papers/index.html", "papers.html", views["papers"]),
         OutputPage("authors/index.html", "authors.html", views["authors"]),
         OutputPage("search/index.html", "search.html", {}),
-        OutputPage("404.html", "404.html", {}),
+        OutputPage(NOT_FOUND, "404.html", {}),
     ]
     pages += [
         OutputPage(f"{p.name}/index.html", "page.html", {"page": p}) for p in markdown if p.name != "index"

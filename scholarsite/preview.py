@@ -1,0 +1,65 @@
+"""``scholarsite serve``: hands the preview server a build function for this site."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from scholarsite.build import BuildOptions, build_site
+from scholarsite.errors import BuildFailed, ScholarsiteError
+from scholarsite.server import BuildFunction, BuildOutcome, serve
+from scholarsite.theme import Theme, find_theme
+
+
+def make_build_function(options: BuildOptions, theme: Theme) -> BuildFunction:
+    """A full build, except that changes only to theme static files just copy those files."""
+    static = theme.static.resolve()
+
+    def build(changed: frozenset[Path] | None) -> BuildOutcome:
+        if changed and all(p.resolve().is_relative_to(static) for p in changed):
+            return _copy_static(changed, static, options.output)
+        try:
+            result = build_site(options)
+        except BuildFailed as failure:
+            return BuildOutcome(False, tuple(str(p) for p in failure.problems))
+        except ScholarsiteError as error:
+            return BuildOutcome(False, (str(error),))
+        for problem in result.warnings:
+            print(f"warning: {problem}", flush=True)
+        print(
+            f"built {result.pages} pages, {len(result.warnings)} warnings in {result.seconds:.2f} s",
+            flush=True,
+        )
+        return BuildOutcome(True, (), result.written)
+
+    return build
+
+
+def _copy_static(changed: frozenset[Path], static: Path, output: Path) -> BuildOutcome:
+    written = []
+    for path in sorted(changed):
+        rel = path.resolve().relative_to(static)
+        target = output / "static" / rel
+        if path.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+        else:
+            target.unlink(missing_ok=True)
+        written.append(f"static/{rel.as_posix()}")
+    return BuildOutcome(True, (), tuple(written))
+
+
+def run_preview(source: Path, output: Path, host: str, port: int | None, open_browser: bool) -> int:
+    options = BuildOptions(source, output)
+    theme = find_theme(source)
+    watch = [source, theme.templates, theme.static]
+    return serve(
+        make_build_function(options, theme),
+        output,
+        watch,
+        host=host,
+        port=port if port is not None else 8000,
+        open_browser=open_browser,
+        ignore=[output],
+        strict_port=port is not None,
+    )

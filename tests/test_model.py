@@ -1,0 +1,130 @@
+"""The model on the shipped dumps, with curation off and on (SPEC §3, §4)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scholarsite.corpus import read_corpus
+from scholarsite.curation import Curation, load_curation
+from scholarsite.model import Corpus, build_corpus
+from scholarsite.naming import name_key, slugify
+
+SHIPPED = Path(__file__).resolve().parent.parent / "site_src"
+
+GPT4O = "gpt-4o-system-card"
+
+
+@pytest.fixture(scope="module")
+def raw() -> Corpus:
+    return build_corpus(read_corpus(SHIPPED), Curation())
+
+
+@pytest.fixture(scope="module")
+def curated() -> Corpus:
+    return build_corpus(read_corpus(SHIPPED), load_curation(SHIPPED)[0])
+
+
+def test_shipped_dumps_give_24_papers(raw: Corpus) -> None:
+    assert len(raw.papers) == 24
+
+
+def test_gpt4o_is_one_paper_from_all_five_profiles(raw: Corpus) -> None:
+    paper = raw.papers_by_id[GPT4O]
+    assert paper.title == "GPT-4o System Card"
+    assert paper.arxiv == "2410.21276" and paper.year == 2024
+    assert len(paper.authors) >= 417
+    assert paper.profiles == ("cheng-lu", "tony", "tony-2", "unnamed", "tony-3")
+    assert {s.file for s in paper.sources} == {
+        f"corpus/{p.name}" for p in (SHIPPED / "corpus").iterdir()
+    }
+
+
+def test_listing_ids_attach_to_the_right_abstracts(raw: Corpus) -> None:
+    by_arxiv = {p.arxiv: p for p in raw.papers if p.arxiv}
+    assert by_arxiv["2410.21276"].id == GPT4O
+    assert by_arxiv["2407.16226"].abstract.startswith("We characterize compatible families")
+    assert by_arxiv["2203.03466"].abstract.startswith("Hyperparameter (HP) tuning")
+    assert by_arxiv["2203.03466"].comments == ("NeurIPS 2021",)
+    assert by_arxiv["1801.00843"].abstract.startswith("This is the second in a series")
+    assert by_arxiv["1801.00843"].year == 2018
+
+
+def test_three_tony_profiles_are_three_people(raw: Corpus) -> None:
+    tonys = [p for p in raw.people if p.name == "Tony"]
+    assert [t.id for t in tonys] == ["tony", "tony-2", "tony-3"]
+    assert [len(t.profiles) for t in tonys] == [1, 1, 1]
+    assert any("3 profiles have the owner name 'Tony'" in p.message for p in raw.problems)
+
+
+def test_named_profile_is_the_person_of_its_key(raw: Corpus) -> None:
+    cheng = raw.people_by_id["cheng-lu"]
+    assert cheng.profiles == ("corpus/000_db022e47a3265ebc.txt",)
+    assert len(cheng.papers) == 10
+    assert [p.id for p in raw.people if p.name == "Cheng Lu"] == ["cheng-lu"]
+
+
+def test_unnamed_profile_is_an_unnamed_person(raw: Corpus) -> None:
+    unnamed = raw.people_by_id["unnamed"]
+    assert unnamed.name is None
+    assert len(unnamed.papers) == 10
+
+
+def test_papers_without_author_lists_show_profile_owners(raw: Corpus) -> None:
+    paper = next(p for p in raw.papers if p.arxiv == "2005.14165")
+    assert paper.authors == ("unnamed",) and not paper.authors_complete
+
+
+def test_curation_names_profiles_and_titles_papers(curated: Corpus) -> None:
+    sam = curated.people_by_id["sam-schoenholz"]
+    titles = {curated.papers_by_id[p].title for p in sam.papers}
+    assert {"GPT-4o System Card", "Learn2Hop: Learned Optimization on Rough Landscapes"} <= titles
+    assert any(t and t.startswith("Temperature check") for t in titles)
+    assert sam.profiles == ("corpus/001_900c64551af58656.txt",)
+    assert not any(p.name is None or p.name == "Tony" for p in curated.people)
+
+
+def test_curation_merges_declared_name_variants(curated: Corpus) -> None:
+    tillet = [p for p in curated.people if p.name and "Tillet" in p.name]
+    assert [(p.name, p.variants) for p in tillet] == [("Philippe Tillet", ("Phil Tillet",))]
+
+
+def test_curated_arxiv_gives_the_year(curated: Corpus) -> None:
+    learn2hop = curated.papers_by_id["learn2hop-learned-optimization-on-rough-landscapes"]
+    assert learn2hop.arxiv == "2107.09661" and learn2hop.year == 2021
+    assert learn2hop.authors_complete and len(learn2hop.authors) == 4
+
+
+def test_ids_are_unique_and_stable(raw: Corpus) -> None:
+    again = build_corpus(read_corpus(SHIPPED), Curation())
+    assert [p.id for p in raw.papers] == [p.id for p in again.papers]
+    ids = [p.id for p in raw.papers]
+    assert len(set(ids)) == len(ids)
+    people = [p.id for p in raw.people]
+    assert len(set(people)) == len(people)
+
+
+def test_curation_entry_matching_nothing_warns_with_its_line(tmp_path: Path) -> None:
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text("Tony\nAbstract:Something.\n")
+    (tmp_path / "curation.yaml").write_text(
+        "papers:\n  - match: {arxiv: '2101.00001'}\n    title: Nothing\n"
+    )
+    corpus = build_corpus(read_corpus(tmp_path), load_curation(tmp_path)[0])
+    assert [str(p) for p in corpus.problems if p.file == "curation.yaml"] == [
+        "curation.yaml:2: papers: arxiv '2101.00001' matches no paper"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Aleksander Mądry", "Aleksander Madry"), ("Łukasz Kaiser", "lukasz  KAISER"), ("Björn Schuller", "Bjorn Schuller")],
+)
+def test_name_keys_fold_accents_case_and_spacing(a: str, b: str) -> None:
+    assert name_key(a) == name_key(b)
+
+
+def test_slugs_are_ascii() -> None:
+    assert slugify("Aleksander Mądry") == "aleksander-madry"
+    assert slugify("GPT-4o System Card") == "gpt-4o-system-card"
