@@ -1,0 +1,229 @@
+"""The search client in headless Chromium, on the shipped site as the build writes it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from scholarsite.build import BuildOptions, BuildResult, build_site
+from scholarsite.search.query import Searcher
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+POPUP = "[data-search-results=popup]"
+PAGE_RESULTS = "[data-search-results=page]"
+
+EXPECTED_FIRST = [
+    (
+        "consistency",
+        "papers/simplifying-stabilizing-and-scaling-continuous-time-consistency-models/",
+    ),
+    ("Mądry", "authors/aleksander-madry/"),
+    ("madry", "authors/aleksander-madry/"),
+    ("autoregresive", "papers/scaling-laws-for-autoregressive-generative-modeling/"),
+    ("2410.21276", "papers/gpt-4o-system-card/"),
+    ("schuller", "authors/bjorn-schuller/"),
+]
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep test output clean."""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def serve(directory: Path) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="module")
+def site_url(shipped_build: BuildResult) -> Iterator[str]:
+    """The shipped site served from a subpath (``/site/``), as on a project page."""
+    yield from (f"{url}site/" for url in serve_parent(shipped_build.output))
+
+
+def serve_parent(output: Path) -> Iterator[str]:
+    parent = output.parent / "served"
+    if not parent.exists():
+        parent.mkdir()
+        shutil.copytree(output, parent / "site")
+    yield from serve(parent)
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    yield opened
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def type_in_box(page: Page, query: str) -> list[str]:
+    """Type into the header box like a person and return the result links, in order."""
+    box = page.locator("[data-search-box] input")
+    box.click()
+    box.fill("")
+    box.press_sequentially(query, delay=20)
+    page.wait_for_function(
+        """q => { const list = document.querySelector('[data-search-results=popup]');
+                  return !list.hidden && list.querySelector('.ss-more')
+                         && list.querySelector('.ss-more').textContent.includes(q); }""",
+        arg=query,
+    )
+    links = page.locator(f"{POPUP} a.ss-hit")
+    return [str(links.nth(i).get_attribute("href")) for i in range(links.count())]
+
+
+@pytest.mark.parametrize(("query", "expected"), EXPECTED_FIRST)
+def test_header_box_first_result(page: Page, site_url: str, query: str, expected: str) -> None:
+    page.goto(site_url)
+    hrefs = type_in_box(page, query)
+    assert hrefs, f"no results for {query!r}"
+    assert hrefs[0] == site_url + expected
+
+
+def test_works_from_file_url_and_links_to_index_files(
+    page: Page, shipped_build: BuildResult
+) -> None:
+    home = shipped_build.output / "index.html"
+    page.goto(home.as_uri())
+    hrefs = type_in_box(page, "madry")
+    target = shipped_build.output / "authors" / "aleksander-madry" / "index.html"
+    assert hrefs[0] == target.as_uri()
+    page.locator("[data-search-box] input").press("ArrowDown")
+    page.locator("[data-search-box] input").press("Enter")
+    page.wait_for_url(target.as_uri())
+
+
+def test_search_page_from_file_url_on_a_paper_page(page: Page, shipped_build: BuildResult) -> None:
+    paper = shipped_build.output / "papers" / "gpt-4o-system-card" / "index.html"
+    page.goto(paper.as_uri())
+    hrefs = type_in_box(page, "2410.21276")
+    assert hrefs[0] == paper.as_uri()
+
+
+def test_keyboard_slash_focuses_and_escape_closes(page: Page, site_url: str) -> None:
+    page.goto(site_url)
+    page.locator("body").press("/")
+    assert page.evaluate("document.activeElement.matches('[data-search-box] input')")
+    type_in_box(page, "schuller")
+    page.keyboard.press("Escape")
+    assert page.locator(POPUP).is_hidden()
+
+
+def test_search_page_keeps_the_query_in_the_url(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}search/?q=consistency")
+    first = page.locator(f"{PAGE_RESULTS} .ss-result").first
+    first.wait_for()
+    assert "Consistency" in first.inner_text()
+    assert page.locator(f"{PAGE_RESULTS} mark").count() > 0
+    assert page.locator(f"{PAGE_RESULTS} .ss-snippet").count() > 0
+    box = page.locator("#ss-page-q")
+    box.fill("schuller")
+    box.press("Enter")
+    page.wait_for_url("**/search/?q=schuller")
+    page.wait_for_function(
+        "document.querySelector('[data-search-status]').textContent.includes('schuller')"
+    )
+    assert "Schuller" in page.locator(f"{PAGE_RESULTS} .ss-result").first.inner_text()
+    page.go_back()
+    page.wait_for_url("**/search/?q=consistency")
+    page.wait_for_function(
+        "document.querySelector('[data-search-status]').textContent.includes('consistency')"
+    )
+    assert page.locator("#ss-page-q").input_value() == "consistency"
+
+
+def test_no_javascript_note_links_to_the_lists(browser: Browser, site_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}search/")
+        note = page.locator("noscript").first.inner_html()
+        assert "needs JavaScript" in note
+        assert "papers/" in note and "authors/" in note
+    finally:
+        context.close()
+
+
+def test_client_ranks_exactly_like_the_reference(page: Page, shipped_build: BuildResult) -> None:
+    index = shipped_build.output / "search" / "idx"
+
+    def load(name: str) -> Any:
+        text = (index / f"{name}.js").read_text(encoding="utf-8")
+        return json.loads(text[text.index(",") + 1 : -3])
+
+    reference = Searcher(load)
+    page.goto((shipped_build.output / "index.html").as_uri())
+    queries = ["consistency models", "madry", "lukasz", "autoregresi", "diffusion sam", "the"]
+    for query in [q for q, _ in EXPECTED_FIRST] + queries:
+        in_browser = page.evaluate(
+            "q => scholarsiteSearch.search(q).then(r => r.results.map(x => x.url))", query
+        )
+        assert in_browser == [h.record[1] for h in reference.search(query)], query
+
+
+def test_corpus_markup_shows_as_text(browser: Browser, site_copy: Path, tmp_path: Path) -> None:
+    dump = site_copy / "corpus" / "900_markup.txt"
+    dump.write_text(
+        "Doe, Jane\n"
+        '<b>Bold</b> claims <img src=x onerror="window.pwned=1"> about zebrafish\n'
+        "Doe, Jane\n"
+        "Zebrafish <script>window.pwned=2</script> studies with <i>markup</i>.\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "build"
+    build_site(BuildOptions(site_copy, output))
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto((output / "index.html").as_uri())
+        type_in_box(page, "zebrafish")
+        title = page.locator(f"{POPUP} .ss-title").first
+        assert "<b>Bold</b>" in title.inner_text()
+        assert page.locator(f"{POPUP} b, {POPUP} img, {POPUP} script").count() == 0
+        page.goto((output / "search" / "index.html").as_uri() + "?q=zebrafish")
+        page.locator(f"{PAGE_RESULTS} .ss-snippet").first.wait_for()
+        assert "<script>" in page.locator(f"{PAGE_RESULTS} .ss-snippet").first.inner_text()
+        assert page.locator(f"{PAGE_RESULTS} script, {PAGE_RESULTS} i").count() == 0
+        assert page.evaluate("window.pwned") is None
+    finally:
+        context.close()
