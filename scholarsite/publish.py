@@ -196,7 +196,9 @@ def short_name(title: str) -> str:
     if len(title) <= SHORT_NAME_MAX:
         return title
     cut = title[:SHORT_NAME_MAX]
-    return cut.rsplit(" ", 1)[0] if " " in cut else cut
+    if title[SHORT_NAME_MAX] == " " or " " not in cut:
+        return cut.strip()
+    return cut.rsplit(" ", 1)[0]
 
 
 def opensearch_xml(config: SiteConfig) -> bytes:
