@@ -20,12 +20,12 @@ from scholarsite.errors import BuildFailed, Problem, ScholarsiteError
 from scholarsite.export import corpus_json
 from scholarsite.model import Corpus, build_corpus
 from scholarsite.output import SiteWriter, check_output_target
-from scholarsite.publish import page_urls_for_sitemap, publish_files
 from scholarsite.pages import MarkdownPage, read_pages
+from scholarsite.publish import page_urls_for_sitemap, publish_files
 from scholarsite.render import OutputPage, Renderer, site_pages
 from scholarsite.search import SearchDoc, build_search_index
-from scholarsite.theme import find_theme
 from scholarsite.text import abstract_plain_text
+from scholarsite.theme import find_theme
 from scholarsite.views import (
     PaperSummary,
     PaperView,
@@ -113,7 +113,9 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
     try:
         total = len(pages)
         writer.write_all(
-            renderer.render_all(pages, lambda done: progress("pages", done, total) if progress else None)
+            renderer.render_all(
+                pages, lambda done: progress("pages", done, total) if progress else None
+            )
         )
         writer.write_all(build_search_index(search_docs(site.corpus)).items())
         # Publishing: sitemap, robots.txt, feed, OpenSearch, per-paper and per-author citations.
@@ -174,7 +176,8 @@ def search_docs(corpus: Corpus) -> list[SearchDoc]:
             SearchDoc(
                 kind="paper",
                 url=paper.url,
-                title=paper.title or "Untitled: " + " ".join(abstract_plain_text(paper.abstract).split()[:12]) + "…",
+                title=paper.title
+                or "Untitled: " + " ".join(abstract_plain_text(paper.abstract).split()[:12]) + "…",
                 authors=tuple(names),
                 text=abstract_plain_text(paper.abstract),
                 arxiv=paper.arxiv,

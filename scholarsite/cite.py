@@ -1,4 +1,4 @@
-"""Citations: BibTeX and RIS entries with unique, stable keys and every special character escaped."""
+"""Citations: BibTeX and RIS entries with unique, stable keys and special characters escaped."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def _ascii_word(text: str) -> str:
 
 
 def citation_keys(corpus: Corpus) -> dict[str, str]:
-    """``lu2024simplifying``-style keys; repeats get ``b``, ``c``… in corpus order, so keys are stable."""
+    """``lu2024simplifying``-style keys; repeats get ``b``, ``c``… in id order: stable keys."""
     keys: dict[str, str] = {}
     seen: dict[str, int] = {}
     for paper in sorted(corpus.papers, key=lambda p: p.id):

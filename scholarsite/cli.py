@@ -24,20 +24,30 @@ class _Parser(argparse.ArgumentParser):
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="scholarsite", description="Build a static website from research-profile dumps.")
+    parser = _Parser(
+        prog="scholarsite", description="Build a static website from research-profile dumps."
+    )
     parser.add_argument("--version", action="version", version=f"scholarsite {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     build = commands.add_parser("build", help="build the site into the output directory")
     _source_output(build)
-    build.add_argument("--base-url", help="absolute URL the site is published at (canonical links, sitemap, feed)")
-    build.add_argument("--jobs", type=_positive, default=None, help="worker processes (default: all cores)")
-    build.add_argument("--strict", action="store_true", help="fail on warnings that curation has not acknowledged")
+    build.add_argument(
+        "--base-url", help="absolute URL the site is published at (canonical links, sitemap, feed)"
+    )
+    build.add_argument(
+        "--jobs", type=_positive, default=None, help="worker processes (default: all cores)"
+    )
+    build.add_argument(
+        "--strict", action="store_true", help="fail on warnings that curation has not acknowledged"
+    )
 
     serve = commands.add_parser("serve", help="build, serve, watch and live-reload")
     _source_output(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    serve.add_argument("--port", type=_port, default=None, help="port (default: 8000, or the next free one)")
+    serve.add_argument(
+        "--port", type=_port, default=None, help="port (default: 8000, or the next free one)"
+    )
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
 
     check = commands.add_parser("check", help="lint the corpus and the built site")
@@ -47,8 +57,12 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def _source_output(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--source", type=Path, default=Path("site_src"), help="site source (default: site_src)")
-    parser.add_argument("--output", type=Path, default=Path("build"), help="output directory (default: build)")
+    parser.add_argument(
+        "--source", type=Path, default=Path("site_src"), help="site source (default: site_src)"
+    )
+    parser.add_argument(
+        "--output", type=Path, default=Path("build"), help="output directory (default: build)"
+    )
 
 
 def _positive(text: str) -> int:
@@ -87,7 +101,9 @@ class TerminalProgress:
         if self.tty:
             width = 30
             filled = width * done // max(total, 1)
-            self.stream.write(f"\r  {stage} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+            self.stream.write(
+                f"\r  {stage} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+            )
             if done == total:
                 self.stream.write("\n")
             self.stream.flush()
@@ -102,7 +118,8 @@ def summary(result: BuildResult) -> str:
     ack = f" ({acknowledged} acknowledged)" if acknowledged else ""
     return (
         f"Built {result.papers} papers, {result.authors} authors, {result.pages} pages, "
-        f"{warnings} warning{'s' if warnings != 1 else ''}{ack} in {result.seconds:.2f} s → {result.output}"
+        f"{warnings} warning{'s' if warnings != 1 else ''}{ack} "
+        f"in {result.seconds:.2f} s → {result.output}"
     )
 
 
@@ -136,7 +153,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except BuildFailed as failure:
         print_problems(failure.problems, sys.stderr)
-        print(f"scholarsite: build failed: {len(failure.problems)} problem(s) above", file=sys.stderr)
+        print(
+            f"scholarsite: build failed: {len(failure.problems)} problem(s) above", file=sys.stderr
+        )
         return EXIT_FAILED
     except ScholarsiteError as error:
         print(f"scholarsite: error: {error}", file=sys.stderr)

@@ -67,13 +67,17 @@ def load_curation(source: Path) -> tuple[Curation, list[Problem]]:
         return Curation(), []
     reader = _Reader()
     if not isinstance(data, LineDict):
-        raise BuildFailed([Problem(CURATION_NAME, 1, "expected a mapping with sections " + ", ".join(_SECTIONS))])
+        raise BuildFailed(
+            [Problem(CURATION_NAME, 1, "expected a mapping with sections " + ", ".join(_SECTIONS))]
+        )
     reader.warnings += unknown_keys(data, _SECTIONS, CURATION_NAME)
     curation = Curation(
         profile_names=reader.profiles(data.get("profiles"), data.line_of("profiles")),
         papers=reader.papers(data.get("papers"), data.line_of("papers")),
         same_person=reader.people(data.get("people"), data.line_of("people")),
-        acknowledgements=reader.acknowledgements(data.get("acknowledge"), data.line_of("acknowledge")),
+        acknowledgements=reader.acknowledgements(
+            data.get("acknowledge"), data.line_of("acknowledge")
+        ),
     )
     if reader.errors:
         raise BuildFailed(reader.errors)
@@ -132,7 +136,10 @@ class _Reader:
 
     def paper(self, entry: Any, line: int) -> PaperFix | None:
         if not isinstance(entry, LineDict) or not isinstance(entry.get("match"), LineDict):
-            self.fail(getattr(entry, "line", line), "papers: each entry needs a match: {arxiv | abstract_starts | id}")
+            self.fail(
+                getattr(entry, "line", line),
+                "papers: each entry needs a match: {arxiv | abstract_starts | id}",
+            )
             return None
         at, match = entry.line, entry["match"]
         self.warnings += unknown_keys(entry, _PAPER_KEYS, CURATION_NAME, "in a papers entry: ")
@@ -144,7 +151,9 @@ class _Reader:
         arxiv = self._text(entry.get("arxiv"), at, "arxiv")
         for given in (match_arxiv, arxiv):
             if given is not None and normalize_id(given) is None:
-                self.fail(at, f"{given!r} is not an arXiv identifier (like 2410.21276 or hep-th/9901001)")
+                self.fail(
+                    at, f"{given!r} is not an arXiv identifier (like 2410.21276 or hep-th/9901001)"
+                )
         abstract = self._text(match.get("abstract_starts"), at, "match.abstract_starts")
         hide = entry.get("hide", False)
         if not isinstance(hide, bool):
@@ -197,7 +206,9 @@ class _Reader:
             ):
                 self.fail(at, "acknowledge: each entry needs file: <dump name> and line: <number>")
                 continue
-            self.warnings += unknown_keys(entry, ("file", "line", "reason"), CURATION_NAME, "in acknowledge: ")
+            self.warnings += unknown_keys(
+                entry, ("file", "line", "reason"), CURATION_NAME, "in acknowledge: "
+            )
             reason = self._text(entry.get("reason"), at, "reason") or ""
             result.append(Acknowledgement(at, entry["file"], entry["line"], reason))
         return tuple(result)
@@ -213,7 +224,9 @@ def name_profiles(profiles: Sequence[RawProfile], curation: Curation) -> list[Pr
     for file, (name, line) in sorted(curation.profile_names.items()):
         found = [p for p in profiles if _dump_matches(p.file, file)]
         if not found:
-            problems.append(Problem(CURATION_NAME, line, f"profiles: no dump named {file!r} in corpus/"))
+            problems.append(
+                Problem(CURATION_NAME, line, f"profiles: no dump named {file!r} in corpus/")
+            )
         for profile in found:
             profile.owner = name
     return problems
@@ -242,7 +255,7 @@ def apply_fix(record: RawRecord, fix: PaperFix) -> None:
 
 
 def acknowledge(problems: Iterable[Problem], curation: Curation) -> list[Problem]:
-    """Mark reviewed quirks acknowledged; an acknowledgement that matches no warning is a warning."""
+    """Mark reviewed quirks acknowledged; an acknowledgement matching no warning is a warning."""
     result = []
     used = set()
     for problem in problems:
@@ -254,6 +267,10 @@ def acknowledge(problems: Iterable[Problem], curation: Curation) -> list[Problem
     for ack in curation.acknowledgements:
         if ack not in used:
             result.append(
-                Problem(CURATION_NAME, ack.line, f"acknowledge: no warning at {ack.file}:{ack.source_line}")
+                Problem(
+                    CURATION_NAME,
+                    ack.line,
+                    f"acknowledge: no warning at {ack.file}:{ack.source_line}",
+                )
             )
     return result

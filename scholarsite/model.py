@@ -69,7 +69,9 @@ class Corpus:
     people_by_id: dict[str, Person] = field(repr=False, compare=False, default_factory=dict)
 
     @classmethod
-    def of(cls, papers: Iterable[Paper], people: Iterable[Person], problems: Iterable[Problem]) -> Corpus:
+    def of(
+        cls, papers: Iterable[Paper], people: Iterable[Person], problems: Iterable[Problem]
+    ) -> Corpus:
         papers, people = tuple(papers), tuple(people)
         return cls(
             papers,
@@ -105,7 +107,9 @@ def _describe(fix: PaperFix) -> str:
     return f"abstract_starts {fix.match_abstract!r}"
 
 
-def _fix_by_id(profiles: Sequence[RawProfile], corpus: Corpus, fixes: list[PaperFix]) -> set[PaperFix]:
+def _fix_by_id(
+    profiles: Sequence[RawProfile], corpus: Corpus, fixes: list[PaperFix]
+) -> set[PaperFix]:
     used = set()
     for fix in fixes:
         paper = corpus.papers_by_id.get(fix.match_id or "")
@@ -164,7 +168,7 @@ class _PersonDraft:
 
 
 class _People:
-    """Resolves names and profile owners to handles, remembering display names and first sightings."""
+    """Resolves names and profile owners to handles; remembers names and first sightings."""
 
     def __init__(self, profiles: Sequence[RawProfile], curation: Curation) -> None:
         self.alias: dict[str, tuple[str, Name]] = {}
@@ -184,12 +188,18 @@ class _People:
         key = name_key(name.display)
         return self.alias.get(key, (key, name))[0]
 
-    def _owner_handle(self, profile: RawProfile, owners: Counter[str], profiles: Sequence[RawProfile]) -> Handle:
+    def _owner_handle(
+        self, profile: RawProfile, owners: Counter[str], profiles: Sequence[RawProfile]
+    ) -> Handle:
         where = (self.file_order[profile.file], profile.owner_line or 0, 0)
         if profile.owner is None:
             self.problems.append(
-                Problem(profile.file, 1, "the dump names no owner: the profile is shown as unnamed; "
-                        "name it in curation.yaml under profiles:")
+                Problem(
+                    profile.file,
+                    1,
+                    "the dump names no owner: the profile is shown as unnamed; "
+                    "name it in curation.yaml under profiles:",
+                )
             )
             handle: Handle = ("profile", profile.file)
             self._see(handle, None, where)
@@ -201,10 +211,14 @@ class _People:
                 handle = ("profile", profile.file)
                 others = sorted(p.file for p in profiles if p.owner and self.key(p.owner) == key)
                 self.problems.append(
-                    Problem(profile.file, profile.owner_line or 1,
-                            f"{len(others)} profiles have the owner name {profile.owner.display!r} "
-                            f"({', '.join(f.removeprefix('corpus/') for f in others)}): kept as different "
-                            "people; give each its full name in curation.yaml under profiles:")
+                    Problem(
+                        profile.file,
+                        profile.owner_line or 1,
+                        f"{len(others)} profiles have the owner name {profile.owner.display!r} "
+                        f"({', '.join(f.removeprefix('corpus/') for f in others)}): "
+                        "kept as different "
+                        "people; give each its full name in curation.yaml under profiles:",
+                    )
                 )
             self._see(handle, profile.owner, where)
         self.drafts[handle].profiles.append(profile.file)

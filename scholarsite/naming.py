@@ -37,7 +37,7 @@ def slugify(text: str, fallback: str = "item") -> str:
 
 
 def assign_unique(slugs: Iterable[str]) -> list[str]:
-    """Suffix repeats in order: ``tony``, ``tony-2``, ``tony-3``; never clashes with an existing slug."""
+    """Suffix repeats in order: ``tony``, ``tony-2``, ``tony-3``; never reuses a wanted slug."""
     wanted = list(slugs)
     taken = set(wanted)
     counts: dict[str, int] = {}

@@ -41,8 +41,12 @@ def read_pages(source: Path) -> tuple[list[MarkdownPage], list[Problem]]:
         name = path.stem
         if name in RESERVED or not _NAME.fullmatch(name):
             errors.append(
-                Problem(rel, 1, f"a page cannot be named {name!r} (reserved or not a lowercase "
-                        "slug); rename the file")
+                Problem(
+                    rel,
+                    1,
+                    f"a page cannot be named {name!r} (reserved or not a lowercase "
+                    "slug); rename the file",
+                )
             )
             continue
         page, found = read_page(path.read_text(encoding="utf-8-sig", errors="replace"), name, rel)

@@ -27,7 +27,8 @@ def make_build_function(options: BuildOptions, theme: Theme) -> BuildFunction:
         for problem in result.warnings:
             print(f"warning: {problem}", flush=True)
         print(
-            f"built {result.pages} pages, {len(result.warnings)} warnings in {result.seconds:.2f} s",
+            f"built {result.pages} pages, {len(result.warnings)} warnings "
+            f"in {result.seconds:.2f} s",
             flush=True,
         )
         return BuildOutcome(True, (), result.written)

@@ -1,4 +1,4 @@
-"""Jinja rendering: the environment, the list of pages to render, and template errors made readable."""
+"""Jinja rendering: the environment, the pages to render, and readable template errors."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from scholarsite.config import SiteConfig
 from scholarsite.errors import BuildFailed, Problem
 from scholarsite.model import Corpus
 from scholarsite.pages import MarkdownPage
-
 
 NOT_FOUND = "404.html"
 
@@ -129,14 +128,18 @@ class Renderer:
             raise BuildFailed([template_problem(error, self.templates)]) from None
         return html.encode("utf-8")
 
-    def render_all(self, pages: list[OutputPage], progress: Callable[[int], None] | None = None) -> Iterator[tuple[str, bytes]]:
+    def render_all(
+        self, pages: list[OutputPage], progress: Callable[[int], None] | None = None
+    ) -> Iterator[tuple[str, bytes]]:
         for index, page in enumerate(pages, start=1):
             yield page.path, self.render(page)
             if progress:
                 progress(index)
 
 
-def site_pages(corpus: Corpus, markdown: list[MarkdownPage], views: dict[str, Any]) -> list[OutputPage]:
+def site_pages(
+    corpus: Corpus, markdown: list[MarkdownPage], views: dict[str, Any]
+) -> list[OutputPage]:
     """Every HTML page of the site, in a fixed order."""
     pages = [
         OutputPage("index.html", "home.html", views["home"]),
@@ -146,7 +149,9 @@ def site_pages(corpus: Corpus, markdown: list[MarkdownPage], views: dict[str, An
         OutputPage(NOT_FOUND, "404.html", {}),
     ]
     pages += [
-        OutputPage(f"{p.name}/index.html", "page.html", {"page": p}) for p in markdown if p.name != "index"
+        OutputPage(f"{p.name}/index.html", "page.html", {"page": p})
+        for p in markdown
+        if p.name != "index"
     ]
     pages += [
         OutputPage(f"papers/{pid}/index.html", "paper.html", {"paper": view})

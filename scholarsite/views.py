@@ -140,15 +140,13 @@ def person_view(person: Person, corpus: Corpus) -> PersonView:
         paper = corpus.papers_by_id[pid]
         by_year[paper.year].append(paper_summary(paper, corpus))
     years = sorted(by_year, key=lambda y: -(y or 0))
-    counts = Counter({y: len(by_year[y]) for y in years if y is not None})
+    counts: Counter[int | None] = Counter({y: len(by_year[y]) for y in years if y is not None})
     return PersonView(
         ref=person_ref(person),
         citation_name=person.citation_name,
         papers_by_year=tuple((y, tuple(by_year[y])) for y in years),
         paper_count=len(person.papers),
-        coauthors=tuple(
-            (person_ref(corpus.people_by_id[pid]), n) for pid, n in person.coauthors
-        ),
+        coauthors=tuple((person_ref(corpus.people_by_id[pid]), n) for pid, n in person.coauthors),
         profiles=person.profiles,
         variants=person.variants,
         chart=_chart(counts),
@@ -168,7 +166,12 @@ def _chart(counts: Counter[int | None]) -> tuple[YearBar, ...]:
     top = max(counts.values())
     first, last = min(years), max(years)
     return tuple(
-        YearBar(y, counts.get(y, 0), (y - first) * CHART_BAR, round(CHART_HEIGHT * counts.get(y, 0) / top))
+        YearBar(
+            y,
+            counts.get(y, 0),
+            (y - first) * CHART_BAR,
+            round(CHART_HEIGHT * counts.get(y, 0) / top),
+        )
         for y in range(first, last + 1)
     )
 

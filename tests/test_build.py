@@ -63,9 +63,17 @@ def html_files(root: Path) -> list[Path]:
 
 def test_shipped_site_has_every_page_kind(shipped_build: BuildResult) -> None:
     out = shipped_build.output
-    for rel in ("index.html", "papers/index.html", "authors/index.html", "about/index.html",
-                "search/index.html", "404.html", "corpus.json",
-                "papers/gpt-4o-system-card/index.html", "authors/cheng-lu/index.html"):
+    for rel in (
+        "index.html",
+        "papers/index.html",
+        "authors/index.html",
+        "about/index.html",
+        "search/index.html",
+        "404.html",
+        "corpus.json",
+        "papers/gpt-4o-system-card/index.html",
+        "authors/cheng-lu/index.html",
+    ):
         assert (out / rel).is_file(), rel
     assert shipped_build.papers == 24
     assert len(list((out / "papers").glob("*/index.html"))) == 24
@@ -83,7 +91,11 @@ def test_every_internal_link_resolves(shipped_build: BuildResult) -> None:
             parts = urlsplit(link)
             if parts.scheme or link.startswith("//"):
                 continue
-            target = posixpath.normpath(posixpath.join(here, unquote(parts.path))) if parts.path else page.relative_to(out).as_posix()
+            target = (
+                posixpath.normpath(posixpath.join(here, unquote(parts.path)))
+                if parts.path
+                else page.relative_to(out).as_posix()
+            )
             if target not in files and f"{target}/index.html" in files:
                 target = f"{target}/index.html"
             if target not in files:
@@ -95,8 +107,8 @@ def test_every_internal_link_resolves(shipped_build: BuildResult) -> None:
 
 def test_links_end_in_index_html_so_the_site_works_from_disk(shipped_build: BuildResult) -> None:
     page = parse_html(shipped_build.output / "papers/gpt-4o-system-card/index.html")
-    internal = [l for l in page.links if not urlsplit(l).scheme and not l.startswith("#")]
-    assert internal and all(not urlsplit(l).path.endswith("/") for l in internal)
+    internal = [u for u in page.links if not urlsplit(u).scheme and not u.startswith("#")]
+    assert internal and all(not urlsplit(u).path.endswith("/") for u in internal)
     assert "../../authors/aaron-hurst/index.html" in internal
 
 
@@ -109,7 +121,8 @@ def test_math_is_typeset_as_mathml(shipped_build: BuildResult) -> None:
 
 def test_long_author_list_is_collapsed(shipped_build: BuildResult) -> None:
     text = (shipped_build.output / "papers/gpt-4o-system-card/index.html").read_text()
-    assert "<details" in text and "Show all 416 authors" in text or "Show all 418 authors" in text
+    assert "<details" in text
+    assert "Show all 418 authors" in text
 
 
 def test_untitled_paper_has_marker_and_lead(shipped_build: BuildResult) -> None:
@@ -124,12 +137,29 @@ def test_corpus_json_follows_the_spec(shipped_build: BuildResult) -> None:
     data = json.loads((shipped_build.output / "corpus.json").read_text())
     assert set(data) == {"papers", "authors", "warnings"}
     paper = next(p for p in data["papers"] if p["id"] == "gpt-4o-system-card")
-    assert set(paper) == {"id", "url", "title", "authors", "authors_complete", "abstract", "arxiv",
-                          "year", "comments", "profiles", "sources"}
+    assert set(paper) == {
+        "id",
+        "url",
+        "title",
+        "authors",
+        "authors_complete",
+        "abstract",
+        "arxiv",
+        "year",
+        "comments",
+        "profiles",
+        "sources",
+    }
     assert paper["url"] == "papers/gpt-4o-system-card/"
     assert (paper["arxiv"], paper["year"], paper["authors_complete"]) == ("2410.21276", 2024, True)
     assert len(paper["authors"]) >= 417 and paper["authors"][0] == "openai"
-    assert paper["profiles"] == ["cheng-lu", "sam-schoenholz", "sean-metzger", "nick-ryder", "allison-tam"]
+    assert paper["profiles"] == [
+        "cheng-lu",
+        "sam-schoenholz",
+        "sean-metzger",
+        "nick-ryder",
+        "allison-tam",
+    ]
     assert {"file": "corpus/000_db022e47a3265ebc.txt", "line": 2} in paper["sources"]
     person = next(a for a in data["authors"] if a["id"] == "cheng-lu")
     assert set(person) == {"id", "name", "url", "papers", "profiles"}
@@ -183,8 +213,13 @@ def test_hostile_corpus_text_is_escaped_everywhere(tmp_path: Path) -> None:
 
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "scholarsite", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "scholarsite", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_strict_build_of_the_shipped_site_passes(tmp_path: Path) -> None:
@@ -193,9 +228,13 @@ def test_strict_build_of_the_shipped_site_passes(tmp_path: Path) -> None:
     assert result.stdout.startswith("Built 24 papers")
 
 
-def test_strict_build_without_curation_fails_naming_the_quirks(site_copy: Path, tmp_path: Path) -> None:
+def test_strict_build_without_curation_fails_naming_the_quirks(
+    site_copy: Path, tmp_path: Path
+) -> None:
     (site_copy / "curation.yaml").unlink()
-    result = run_cli("build", "--strict", "--source", str(site_copy), "--output", str(tmp_path / "out"))
+    result = run_cli(
+        "build", "--strict", "--source", str(site_copy), "--output", str(tmp_path / "out")
+    )
     assert result.returncode == 1
     assert "corpus/000_db022e47a3265ebc.txt:3: dropped the author pair ':, null'" in result.stderr
     assert "corpus/003_756d1246c2756f21.txt:1: the dump names no owner" in result.stderr

@@ -119,7 +119,11 @@ def test_curation_entry_matching_nothing_warns_with_its_line(tmp_path: Path) -> 
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("Aleksander Mądry", "Aleksander Madry"), ("Łukasz Kaiser", "lukasz  KAISER"), ("Björn Schuller", "Bjorn Schuller")],
+    [
+        ("Aleksander Mądry", "Aleksander Madry"),
+        ("Łukasz Kaiser", "lukasz  KAISER"),
+        ("Björn Schuller", "Bjorn Schuller"),
+    ],
 )
 def test_name_keys_fold_accents_case_and_spacing(a: str, b: str) -> None:
     assert name_key(a) == name_key(b)

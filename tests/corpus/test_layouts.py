@@ -62,14 +62,17 @@ def test_null_parts_noise_pairs_and_repeats_in_author_lists() -> None:
     assert authors == (Name("OpenAI", None), Name("Hurst", "Aaron"), Name("O'Connell", "Ian"))
     notes = messages(parse(TITLED))
     assert any(m.startswith("6: dropped the author pair ':, null'") for m in notes)
-    assert any(m.startswith("6: \"O'Connell, Ian\" is listed twice") for m in notes)
+    assert any(m.startswith('6: "O\'Connell, Ian" is listed twice') for m in notes)
 
 
 def test_abstract_only_layout_with_a_bare_owner_name() -> None:
     profile = parse("Tony\nAbstract:First abstract text.\nAbstract: Second, with a space.\n")
     assert profile.layout is Layout.ABSTRACTS
     assert profile.owner == Name("Tony", None)
-    assert [r.abstract for r in profile.records] == ["First abstract text.", "Second, with a space."]
+    assert [r.abstract for r in profile.records] == [
+        "First abstract text.",
+        "Second, with a space.",
+    ]
     assert [r.line for r in profile.records] == [2, 3]
     assert profile.problems == []
 

@@ -28,7 +28,10 @@ comments = st.lists(
 
 
 @settings(max_examples=60, deadline=None)
-@given(owner=st.builds(Name, surname, given_names), papers=st.lists(st.tuples(titles, names, abstracts), min_size=1, max_size=6))
+@given(
+    owner=st.builds(Name, surname, given_names),
+    papers=st.lists(st.tuples(titles, names, abstracts), min_size=1, max_size=6),
+)
 def test_titled_roundtrip(owner: Name, papers: list[tuple[str, list[Name], str]]) -> None:
     lines = [owner.citation]
     for title, authors, abstract in papers:
