@@ -124,7 +124,7 @@ class Renderer:
             )
         except jinja2.TemplateError as error:
             raise BuildFailed([template_problem(error, self.templates)]) from None
-        except (TypeError, AttributeError, KeyError, ValueError) as error:
+        except (ArithmeticError, AttributeError, LookupError, TypeError, ValueError) as error:
             raise BuildFailed([template_problem(error, self.templates)]) from None
         return html.encode("utf-8")
 
