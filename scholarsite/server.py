@@ -23,6 +23,7 @@ import mimetypes
 import os
 import queue
 import re
+import select
 import shutil
 import signal
 import socket
@@ -77,6 +78,7 @@ EVENTS_PATH = "/__scholarsite/events"
 SCRIPT_PATH = "/__scholarsite/livereload.js"
 MAX_URL_LENGTH = 2048
 PORT_SEARCH_SPAN = 20
+STREAM_CHECK_INTERVAL = 1.0
 
 # --------------------------------------------------------------------------------------------
 # Which file-system changes matter
@@ -872,17 +874,34 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     def relay_events(self, client: queue.Queue[LiveEvent | None]) -> None:
         keepalive = self.httpd.site.keepalive
+        quiet_since = time.monotonic()
         while True:
             try:
-                event = client.get(timeout=keepalive)
+                event = client.get(timeout=min(STREAM_CHECK_INTERVAL, keepalive))
             except queue.Empty:
-                self.wfile.write(b": keepalive\n\n")  # also finds tabs that went away
-                self.wfile.flush()
+                if peer_has_closed(self.connection):
+                    return
+                if time.monotonic() - quiet_since >= keepalive:
+                    self.wfile.write(b": keepalive\n\n")  # also finds peers that vanished
+                    self.wfile.flush()
+                    quiet_since = time.monotonic()
                 continue
             if event is None:
                 return
             self.wfile.write(event.encode())
             self.wfile.flush()
+            quiet_since = time.monotonic()
+
+
+def peer_has_closed(sock: socket.socket) -> bool:
+    """True if the other end closed the connection (a closed tab): it reads as end-of-file."""
+    readable, _, _ = select.select([sock], [], [], 0)
+    if not readable:
+        return False
+    try:
+        return sock.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True
 
 
 def copy_file(source: BinaryIO, target: Any) -> None:

@@ -1,0 +1,796 @@
+"""The preview server, driven over loopback with a small stand-in build function."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from scholarsite.errors import ScholarsiteError
+from scholarsite.server import (
+    BuildOutcome,
+    ChangeQueue,
+    LiveHub,
+    PreviewServer,
+    content_type,
+    event_for_outcome,
+    inject_script,
+    is_editor_temp_name,
+    is_ignored_change,
+    request_segments,
+    route_request,
+)
+
+WAIT = 10.0  # generous: the machine is shared, and a late answer is not a wrong one
+SECRET = "TOP-SECRET-OUTSIDE-THE-SITE"
+
+# --------------------------------------------------------------------------------------------
+# A stand-in for the real build: sources in src/, output in out/
+
+
+class FakeSite:
+    """``page.txt`` → ``index.html``, ``other.txt`` → ``other/index.html``, CSS copied.
+
+    A source containing ``BROKEN`` fails the build (nothing written), like a template error.
+    """
+
+    PAGES: ClassVar[dict[str, str]] = {"page.txt": "index.html", "other.txt": "other/index.html"}
+
+    def __init__(self, root: Path) -> None:
+        self.src = root / "src"
+        self.out = root / "out"
+        self.src.mkdir()
+        (self.src / "page.txt").write_text("Hello")
+        (self.src / "other.txt").write_text("Other")
+        (self.src / "style.css").write_text("h1 { color: rgb(255, 0, 0); }")
+        self.calls: list[frozenset[Path] | None] = []
+        self.delay = 0.0
+        self.raise_error: Exception | None = None
+
+    def __call__(self, changed: frozenset[Path] | None) -> BuildOutcome:
+        self.calls.append(changed)
+        if self.raise_error is not None:
+            raise self.raise_error
+        sources = sorted(self.src.iterdir()) if changed is None else sorted(changed)
+        sources = [path for path in sources if path.is_file() and path.parent == self.src]
+        broken = [path for path in sources if "BROKEN" in path.read_text()]
+        if broken:
+            errors = tuple(f"src/{path.name}:1: the source says BROKEN" for path in broken)
+            return BuildOutcome(ok=False, errors=errors)
+        time.sleep(self.delay)  # a slow build: any early reload would see the old page
+        written = [self.write_output(path) for path in sources]
+        if changed is None:
+            (self.out / "404.html").write_text(page_html("Lost", "not here"))
+            written.append("404.html")
+        return BuildOutcome(ok=True, changed=tuple(written))
+
+    def write_output(self, source: Path) -> str:
+        name = self.PAGES.get(source.name, source.name)
+        target = self.out / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.suffix == ".css":
+            shutil.copyfile(source, target)
+        else:
+            target.write_text(page_html(source.stem, source.read_text()))
+        return name
+
+    @property
+    def rebuilds(self) -> list[frozenset[Path] | None]:
+        return self.calls[1:]
+
+
+def page_html(title: str, heading: str) -> str:
+    depth = "" if title in ("page", "Lost") else "../"
+    return (
+        f"<!doctype html><html><head><meta charset=utf-8><title>{title}</title>"
+        f'<link rel="stylesheet" href="{depth}style.css"></head>'
+        f"<body><h1>{heading}</h1></body></html>"
+    )
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> FakeSite:
+    return FakeSite(tmp_path)
+
+
+ServerFactory = Callable[..., PreviewServer]
+
+
+@pytest.fixture
+def start_server(site: FakeSite) -> Iterator[ServerFactory]:
+    servers: list[PreviewServer] = []
+
+    def start(**options: object) -> PreviewServer:
+        options.setdefault("port", 0)
+        options.setdefault("log", lambda message: None)
+        server = PreviewServer(site, site.out, [site.src], **options)  # type: ignore[arg-type]
+        server.start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def server(start_server: ServerFactory) -> PreviewServer:
+    return start_server()
+
+
+def port_of(server: PreviewServer) -> int:
+    return int(server.url.rsplit(":", 1)[1].strip("/"))
+
+
+# --------------------------------------------------------------------------------------------
+# Raw HTTP and a server-sent-events reader (urllib would normalise the paths under test)
+
+
+def raw_request(port: int, target: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+    with socket.create_connection(("127.0.0.1", port), timeout=WAIT) as sock:
+        request = f"{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        sock.sendall(request.encode("latin-1"))
+        data = read_until_closed(sock)
+    head, _, body = data.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in header_lines:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return int(status_line.split()[1]), headers, body
+
+
+def read_until_closed(sock: socket.socket) -> bytes:
+    chunks = []
+    while chunk := sock.recv(65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def get(port: int, target: str) -> tuple[int, str]:
+    status, _, body = raw_request(port, target)
+    return status, body.decode()
+
+
+class EventStream:
+    """Reads ``/__scholarsite/events`` on a thread; ``next()`` returns (event, data)."""
+
+    def __init__(self, port: int) -> None:
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
+        self.sock.sendall(b"GET /__scholarsite/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        self.lines = self.sock.makefile("rb")
+        self.status = self.lines.readline().decode()
+        while self.lines.readline() not in (b"\r\n", b"\n", b""):
+            pass
+        self.events: queue.Queue[tuple[str, dict[str, object]]] = queue.Queue()
+        self.reader = threading.Thread(target=self.read_events)
+        self.reader.start()
+
+    def read_events(self) -> None:
+        name, data = "message", ""
+        try:
+            for raw in self.lines:
+                line = raw.decode().rstrip("\r\n")
+                if line.startswith("event:"):
+                    name = line[6:].strip()
+                elif line.startswith("data:"):
+                    data += line[5:].strip()
+                elif not line and data:
+                    self.events.put((name, json.loads(data)))
+                    name, data = "message", ""
+        except OSError:
+            return
+
+    def next(self, timeout: float = WAIT) -> tuple[str, dict[str, object]]:
+        return self.events.get(timeout=timeout)
+
+    def assert_silent(self, seconds: float) -> None:
+        with pytest.raises(queue.Empty):
+            self.events.get(timeout=seconds)
+
+    def close(self) -> None:
+        self.sock.shutdown(socket.SHUT_RDWR)
+        self.sock.close()
+        self.reader.join()
+
+
+@pytest.fixture
+def events(server: PreviewServer) -> Iterator[EventStream]:
+    stream = EventStream(port_of(server))
+    yield stream
+    stream.close()
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = WAIT) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.02)
+
+
+def settle() -> None:
+    """Give the watcher and the debounce window time to (wrongly) start another build."""
+    time.sleep(0.8)
+
+
+# --------------------------------------------------------------------------------------------
+# Building and live reload
+
+
+def test_first_build_is_served_with_the_reload_script(server: PreviewServer, site: FakeSite):
+    status, page = get(port_of(server), "/")
+    assert status == 200
+    assert "<h1>Hello</h1>" in page
+    assert '<script src="/__scholarsite/livereload.js"' in page
+    assert page.index("livereload.js") < page.index("</body>")
+    assert "livereload" not in (site.out / "index.html").read_text()  # never written to disk
+    assert site.calls == [None]
+
+
+def test_the_stream_greets_with_the_current_generation(server: PreviewServer, events: EventStream):
+    assert events.status.split()[1] == "200"
+    name, data = events.next()
+    assert name == "hello"
+    assert data == {"generation": server.hub.state.generation, "ok": True, "errors": []}
+
+
+def test_an_edit_rebuilds_once_and_reloads_after_the_page_is_written(
+    server: PreviewServer, site: FakeSite, events: EventStream
+):
+    site.delay = 0.4
+    assert events.next()[0] == "hello"
+    (site.src / "page.txt").write_text("Changed")
+    name, _ = events.next()
+    assert name == "reload"
+    assert "<h1>Changed</h1>" in (site.out / "index.html").read_text()
+    assert "<h1>Changed</h1>" in get(port_of(server), "/")[1]
+    settle()
+    assert site.rebuilds == [frozenset({site.src / "page.txt"})]
+    events.assert_silent(0.1)
+
+
+def test_a_burst_of_fifty_saves_coalesces_into_few_rebuilds(
+    server: PreviewServer, site: FakeSite, events: EventStream
+):
+    for number in range(50):
+        (site.src / "page.txt").write_text(f"Version {number}")
+        time.sleep(0.02)
+    wait_until(lambda: "Version 49" in (site.out / "index.html").read_text())
+    settle()
+    assert 1 <= len(site.rebuilds) <= 3
+    assert "<h1>Version 49</h1>" in get(port_of(server), "/")[1]
+
+
+def test_many_files_changed_at_once_give_one_rebuild_with_all_of_them(
+    server: PreviewServer, site: FakeSite
+):
+    (site.src / "page.txt").write_text("One")
+    (site.src / "other.txt").write_text("Two")
+    (site.src / "style.css").write_text("h1 { color: blue; }")
+    wait_until(lambda: len(site.rebuilds) >= 1)
+    settle()
+    assert site.rebuilds == [
+        frozenset(site.src / name for name in FakeSite.PAGES.keys() | {"style.css"})
+    ]
+
+
+def test_an_atomic_save_by_rename_is_seen(server: PreviewServer, site: FakeSite):
+    scratch = site.src / ".page.txt.tmp"
+    scratch.write_text("Renamed into place")
+    os.replace(scratch, site.src / "page.txt")
+    wait_until(lambda: "Renamed into place" in get(port_of(server), "/")[1])
+    settle()
+    assert all(site.src / "page.txt" in batch for batch in site.rebuilds if batch)
+    assert not any(scratch in batch for batch in site.rebuilds if batch)
+
+
+def test_editor_temp_files_and_the_output_never_trigger_a_rebuild(
+    server: PreviewServer, site: FakeSite
+):
+    for name in (".page.txt.swp", "page.txt~", "4913", ".#page.txt", "draft.tmp"):
+        (site.src / name).write_text("scratch")
+    (site.src / ".git").mkdir()
+    (site.src / ".git" / "index").write_text("git")
+    (site.out / "extra.html").write_text("written by the build")
+    settle()
+    assert site.rebuilds == []
+
+
+def test_a_stylesheet_only_change_sends_css(
+    server: PreviewServer, site: FakeSite, events: EventStream
+):
+    hello = events.next()[1]
+    (site.src / "style.css").write_text("h1 { color: rgb(0, 128, 0); }")
+    name, data = events.next()
+    assert name == "css"
+    assert data["changed"] == ["style.css"]
+    assert data["generation"] == int(str(hello["generation"])) + 1
+    assert "rgb(0, 128, 0)" in get(port_of(server), "/style.css")[1]
+
+
+def test_a_failed_build_reports_errors_and_keeps_the_last_good_site(
+    server: PreviewServer, site: FakeSite, events: EventStream
+):
+    assert events.next()[0] == "hello"
+    (site.src / "page.txt").write_text("BROKEN template")
+    name, data = events.next()
+    assert name == "error"
+    assert data["errors"] == ["src/page.txt:1: the source says BROKEN"]
+    status, page = get(port_of(server), "/")
+    assert (status, "<h1>Hello</h1>" in page) == (200, True)
+
+    late = EventStream(port_of(server))  # a tab opened now sees the error at once
+    try:
+        name, data = late.next()
+        assert (name, data["ok"], data["errors"]) == (
+            "hello",
+            False,
+            ["src/page.txt:1: the source says BROKEN"],
+        )
+    finally:
+        late.close()
+
+    (site.src / "page.txt").write_text("Fixed")
+    assert events.next()[0] == "reload"
+    assert "<h1>Fixed</h1>" in get(port_of(server), "/")[1]
+    assert server.hub.state.ok
+
+
+def test_a_build_that_raises_is_reported_and_the_server_lives_on(
+    server: PreviewServer, site: FakeSite, events: EventStream
+):
+    assert events.next()[0] == "hello"
+    site.raise_error = RuntimeError("disk on fire")
+    (site.src / "page.txt").write_text("Anything")
+    name, data = events.next()
+    assert name == "error"
+    assert data["errors"] == ["internal error in the build: RuntimeError: disk on fire"]
+    site.raise_error = ScholarsiteError("site.yaml:3: unknown key 'titel'; did you mean 'title'?")
+    (site.src / "page.txt").write_text("Again")
+    assert events.next()[1]["errors"] == ["site.yaml:3: unknown key 'titel'; did you mean 'title'?"]
+    assert get(port_of(server), "/")[0] == 200
+
+
+def test_a_watched_config_file_is_seen_even_when_replaced(site: FakeSite, tmp_path: Path):
+    config = tmp_path / "site.yaml"
+    config.write_text("title: one")
+    (tmp_path / "unrelated.txt").write_text("x")
+    server = PreviewServer(site, site.out, [site.src, config], port=0, log=lambda message: None)
+    server.start()
+    try:
+        (tmp_path / "unrelated.txt").write_text("y")
+        settle()
+        assert site.rebuilds == []
+        replacement = tmp_path / "site.yaml.new"
+        replacement.write_text("title: two")
+        os.replace(replacement, config)
+        wait_until(lambda: len(site.rebuilds) == 1)
+        assert config in (site.rebuilds[0] or ())
+    finally:
+        server.stop()
+
+
+def test_the_polling_watcher_rebuilds_too(start_server: ServerFactory, site: FakeSite):
+    server = start_server(polling=True, poll_interval=0.1)
+    (site.src / "page.txt").write_text("Polled")
+    wait_until(lambda: "<h1>Polled</h1>" in get(port_of(server), "/")[1])
+
+
+def test_stop_ends_open_streams_and_joins_every_thread(site: FakeSite):
+    server = PreviewServer(site, site.out, [site.src], port=0, log=lambda message: None)
+    server.start()
+    stream = EventStream(port_of(server))
+    assert stream.next()[0] == "hello"
+    server.stop()
+    stream.reader.join(WAIT)
+    assert not stream.reader.is_alive()
+    stream.sock.close()
+    names = [thread.name for thread in threading.enumerate()]
+    assert not [name for name in names if name.startswith("scholarsite-")]
+
+
+# --------------------------------------------------------------------------------------------
+# Serving files
+
+
+@pytest.fixture
+def served_tree(server: PreviewServer, site: FakeSite, tmp_path: Path) -> int:
+    (tmp_path / "secret.txt").write_text(SECRET)
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.txt").write_text(SECRET)
+    (site.out / "link.txt").symlink_to(tmp_path / "secret.txt")
+    (site.out / "linkdir").symlink_to(tmp_path / "outside")
+    (site.out / "inside-link.txt").symlink_to(site.out / "style.css")
+    (site.out / "empty").mkdir()
+    (site.out / "data").mkdir()
+    for name, text in {
+        "app.js": "console.log(1)",
+        "data.json": "{}",
+        "icon.svg": "<svg/>",
+        "feed.xml": "<feed/>",
+        "robots.txt": "User-agent: *",
+        "font.woff2": "w",
+        "blob.unknownext": "?",
+    }.items():
+        (site.out / "data" / name).write_text(text)
+    return port_of(server)
+
+
+TRAVERSALS = [
+    "/../secret.txt",
+    "/../../secret.txt",
+    "/other/../../secret.txt",
+    "/%2e%2e/secret.txt",
+    "/%2E%2E/secret.txt",
+    "/..%2fsecret.txt",
+    "/%2e%2e%2fsecret.txt",
+    "/.%2e/secret.txt",
+    "/..\\secret.txt",
+    "/%5c..%5csecret.txt",
+    "/..%5csecret.txt",
+    "/%252e%252e/secret.txt",
+    "/link.txt",
+    "/linkdir/secret.txt",
+    "/linkdir/",
+    "//../secret.txt",
+    "/secret.txt%00.html",
+    "/%00/../secret.txt",
+    "/%c0%ae%c0%ae/secret.txt",
+    "../secret.txt",
+    "http://127.0.0.1/../secret.txt",
+]
+
+
+@pytest.mark.parametrize("target", TRAVERSALS)
+def test_traversal_never_reaches_outside_the_output(served_tree: int, target: str):
+    status, _, body = raw_request(served_tree, target)
+    assert status in (400, 403, 404)
+    assert SECRET.encode() not in body
+
+
+def test_a_symlink_inside_the_output_is_served(served_tree: int):
+    assert get(served_tree, "/inside-link.txt") == (200, "h1 { color: rgb(255, 0, 0); }")
+
+
+def test_missing_paths_get_the_sites_404_page_with_status_404(served_tree: int):
+    status, headers, body = raw_request(served_tree, "/no/such/page/")
+    assert status == 404
+    assert headers["content-type"] == "text/html; charset=utf-8"
+    assert b"<h1>not here</h1>" in body
+    assert b'<base href="/">' in body  # its relative links work at any depth
+    assert b"livereload.js" in body  # so the tab reloads when the page appears
+
+
+def test_without_a_404_page_a_plain_one_is_sent(server: PreviewServer, site: FakeSite):
+    (site.out / "404.html").unlink()
+    status, page = get(port_of(server), "/missing<script>")
+    assert status == 404
+    assert "Not found" in page
+    assert "<script>" not in page.replace('<script src="/__scholarsite', "")
+
+
+def test_directories_redirect_to_the_slash_form_and_serve_index_html(served_tree: int):
+    status, headers, _ = raw_request(served_tree, "/other?x=1")
+    assert (status, headers["location"]) == (302, "/other/?x=1")
+    status, page = get(served_tree, "/other/")
+    assert (status, "<h1>Other</h1>" in page) == (200, True)
+
+
+def test_no_directory_listings(served_tree: int):
+    status, page = get(served_tree, "/data/")
+    assert status == 404
+    assert "app.js" not in page
+    assert get(served_tree, "/empty/")[0] == 404
+
+
+def test_a_file_with_a_trailing_slash_is_not_found(served_tree: int):
+    assert get(served_tree, "/style.css/")[0] == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/", "text/html; charset=utf-8"),
+        ("/style.css", "text/css; charset=utf-8"),
+        ("/data/app.js", "text/javascript; charset=utf-8"),
+        ("/data/data.json", "application/json"),
+        ("/data/icon.svg", "image/svg+xml"),
+        ("/data/feed.xml", "application/xml"),
+        ("/data/robots.txt", "text/plain; charset=utf-8"),
+        ("/data/font.woff2", "font/woff2"),
+        ("/data/blob.unknownext", "application/octet-stream"),
+        ("/__scholarsite/livereload.js", "text/javascript; charset=utf-8"),
+    ],
+)
+def test_content_types(served_tree: int, path: str, expected: str):
+    status, headers, _ = raw_request(served_tree, path)
+    assert (status, headers["content-type"]) == (200, expected)
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_every_answer_forbids_caching(served_tree: int):
+    for path in ("/", "/style.css", "/nothing", "/other", "/__scholarsite/livereload.js"):
+        assert raw_request(served_tree, path)[1]["cache-control"] == "no-store", path
+
+
+def test_head_sends_headers_without_a_body(served_tree: int):
+    status, headers, body = raw_request(served_tree, "/style.css", method="HEAD")
+    assert (status, body) == (200, b"")
+    assert headers["content-length"] == str(len("h1 { color: rgb(255, 0, 0); }"))
+
+
+def test_an_absurdly_long_url_gets_414(served_tree: int):
+    assert raw_request(served_tree, "/" + "a" * 5000)[0] == 414
+    assert raw_request(served_tree, "/" + "a" * 70000)[0] == 414
+
+
+def test_other_methods_are_refused(served_tree: int):
+    assert raw_request(served_tree, "/", method="POST")[0] == 501
+
+
+# --------------------------------------------------------------------------------------------
+# Ports, load, and hostile clients
+
+
+def test_a_busy_port_asked_for_explicitly_is_a_clear_error(site: FakeSite):
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", 0))
+        blocker.listen()
+        busy = blocker.getsockname()[1]
+        server = PreviewServer(site, site.out, [site.src], port=busy, strict_port=True)
+        with pytest.raises(ScholarsiteError) as raised:
+            server.start()
+    message = str(raised.value)
+    assert f"port {busy} on 127.0.0.1 is already in use" in message
+    assert "--port " in message
+    assert site.calls == []  # nothing built before the port was settled
+
+
+def test_a_busy_default_port_moves_to_the_next_free_one_and_says_so(site: FakeSite):
+    messages: list[str] = []
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", 0))
+        blocker.listen()
+        busy = blocker.getsockname()[1]
+        server = PreviewServer(site, site.out, [site.src], port=busy, log=messages.append)
+        port = server.start()
+        try:
+            assert port != busy
+            assert f"port {busy} on 127.0.0.1 is in use; serving on port {port} instead" in messages
+            assert get(port, "/")[0] == 200
+        finally:
+            server.stop()
+
+
+def test_two_hundred_concurrent_requests_are_all_answered(served_tree: int):
+    sockets = [socket.create_connection(("127.0.0.1", served_tree), timeout=30) for _ in range(200)]
+    try:
+        for number, sock in enumerate(sockets):
+            path = "/style.css" if number % 2 else "/"
+            sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        answers = [read_until_closed(sock) for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+    assert all(answer.startswith(b"HTTP/1.0 200 ") for answer in answers)
+
+
+def test_an_idle_connection_is_closed(start_server: ServerFactory):
+    server = start_server(idle_timeout=0.5)
+    with socket.create_connection(("127.0.0.1", port_of(server)), timeout=WAIT) as sock:
+        assert sock.recv(1024) == b""  # closed by the server, not by our timeout
+
+
+def test_a_client_trickling_its_headers_is_cut_off(start_server: ServerFactory):
+    server = start_server(idle_timeout=0.6)
+    port = port_of(server)
+    with socket.create_connection(("127.0.0.1", port), timeout=WAIT) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\n")
+        started = time.monotonic()
+        closed = False
+        while time.monotonic() - started < WAIT and not closed:
+            try:
+                sock.sendall(b"X")
+                time.sleep(0.1)
+            except OSError:
+                closed = True
+        assert closed or sock.recv(1024) == b""
+    assert get(port, "/")[0] == 200
+
+
+def test_idle_connections_cannot_starve_the_server(start_server: ServerFactory):
+    server = start_server(idle_timeout=0.5, max_connections=4)
+    port = port_of(server)
+    idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(8)]
+    try:
+        assert get(port, "/")[0] == 200  # answered once the idle ones time out
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+def test_event_streams_are_capped(start_server: ServerFactory):
+    server = start_server(max_streams=2)
+    streams = [EventStream(port_of(server)) for _ in range(2)]
+    try:
+        assert [stream.next()[0] for stream in streams] == ["hello", "hello"]
+        assert raw_request(port_of(server), "/__scholarsite/events")[0] == 503
+    finally:
+        for stream in streams:
+            stream.close()
+    wait_until(lambda: server.hub.client_count == 0)
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_serve_stops_cleanly_on_ctrl_c_and_sigterm(tmp_path: Path, stop_signal: int):
+    script = tmp_path / "run.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import signal, sys
+            from pathlib import Path
+            from scholarsite.server import BuildOutcome, serve
+
+            # as in a terminal: a shell running tests in the background ignores SIGINT
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            out = Path(sys.argv[1])
+            def build(changed):
+                out.mkdir(exist_ok=True)
+                (out / "index.html").write_text("<p>ok</p>")
+                return BuildOutcome(ok=True, changed=("index.html",))
+            sys.exit(serve(build, out, [Path(sys.argv[2])], port=0))
+            """
+        )
+    )
+    (tmp_path / "src").mkdir()
+    process = subprocess.Popen(
+        [sys.executable, str(script), str(tmp_path / "out"), str(tmp_path / "src")],
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    lines: list[str] = []
+    assert process.stderr is not None
+    reader = threading.Thread(target=lambda: lines.extend(process.stderr or ()))
+    reader.start()
+    try:
+        wait_until(lambda: any("serving http://127.0.0.1:" in line for line in lines))
+        process.send_signal(stop_signal)
+        assert process.wait(WAIT) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        reader.join(WAIT)
+        process.stderr.close()
+    output = "".join(lines)
+    assert "Traceback" not in output
+    assert "stopping" in output
+
+
+# --------------------------------------------------------------------------------------------
+# The pure parts
+
+
+@pytest.mark.parametrize(
+    ("target", "segments"),
+    [
+        ("/", []),
+        ("/a/b/", ["a", "b"]),
+        ("/a//b?q=1#x", ["a", "b"]),
+        ("/caf%C3%A9/", ["café"]),
+        ("/a/../b", None),
+        ("/%2e%2e/b", None),
+        ("/a%2fb", None),
+        ("/a%5Cb", None),
+        ("/a%00", None),
+        ("/a\\b", None),
+        ("/%ff", None),
+        ("relative", None),
+        ("*", None),
+    ],
+)
+def test_request_segments(target: str, segments: list[str] | None):
+    assert request_segments(target) == segments
+
+
+def test_route_request_never_leaves_the_root(tmp_path: Path):
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "a.html").write_text("a")
+    (tmp_path / "secret").write_text("s")
+    (root / "escape").symlink_to(tmp_path)
+    assert route_request(root, "/a.html").file == root / "a.html"
+    assert route_request(root, "/escape/secret").status == 404
+    assert route_request(root, "/escape").status == 404
+    assert route_request(root, "/" + "x" * 3000).status == 414
+
+
+@pytest.mark.parametrize(
+    "name", [".page.md.swp", "page.md~", "4913", ".#page.md", "x.tmp", "#page.md#", ".DS_Store"]
+)
+def test_editor_temp_names(name: str):
+    assert is_editor_temp_name(name)
+
+
+@pytest.mark.parametrize("name", ["page.md", "style.css", "49130", "#tag", "notes.txt"])
+def test_ordinary_names_are_not_temp(name: str):
+    assert not is_editor_temp_name(name)
+
+
+def test_ignored_changes(tmp_path: Path):
+    out = tmp_path / "build"
+    extra = tmp_path / "cache"
+    assert is_ignored_change(out / "index.html", out)
+    assert is_ignored_change(tmp_path / "build.tmp-123" / "index.html", out)
+    assert is_ignored_change(tmp_path / ".build-new" / "x.html", out)
+    assert is_ignored_change(extra / "x", out, [extra])
+    assert is_ignored_change(tmp_path / "site_src" / ".git" / "HEAD", out)
+    assert not is_ignored_change(tmp_path / "site_src" / "page.md", out)
+    assert not is_ignored_change(tmp_path / "builder" / "page.md", out)
+
+
+def test_change_queue_waits_for_quiet_then_hands_out_the_union(tmp_path: Path):
+    changes = ChangeQueue(quiet=0.2, max_wait=5.0)
+    batches: list[frozenset[Path] | None] = []
+    taker = threading.Thread(target=lambda: batches.append(changes.next_batch()))
+    taker.start()
+    for number in range(5):
+        changes.add([tmp_path / f"{number % 2}.md"])
+        time.sleep(0.02)
+    taker.join(WAIT)
+    assert batches == [frozenset({tmp_path / "0.md", tmp_path / "1.md"})]
+    changes.close()
+    assert changes.next_batch() is None
+
+
+def test_change_queue_releases_a_never_quiet_stream_at_max_wait(tmp_path: Path):
+    changes = ChangeQueue(quiet=10.0, max_wait=0.2)
+    changes.add([tmp_path / "a"])
+    assert changes.next_batch() == frozenset({tmp_path / "a"})
+
+
+def test_events_for_outcomes():
+    assert event_for_outcome(BuildOutcome(True, (), ("a.css", "b/c.css")), 3, True).name == "css"
+    assert event_for_outcome(BuildOutcome(True, (), ("a.css", "i.html")), 3, True).name == "reload"
+    assert event_for_outcome(BuildOutcome(False, ("f:1: bad",)), 3, True).name == "error"
+    assert event_for_outcome(BuildOutcome(True), 3, True) is None  # nothing written
+    assert event_for_outcome(BuildOutcome(True), 3, False).name == "reload"  # clears the overlay
+
+
+def test_the_hub_counts_generations_only_for_builds_that_wrote():
+    hub = LiveHub()
+    hub.publish(BuildOutcome(True, (), ("index.html",)))
+    hub.publish(BuildOutcome(False, ("f:1: bad",)))
+    assert (hub.state.generation, hub.state.ok) == (1, False)
+    hub.publish(BuildOutcome(True))
+    assert (hub.state.generation, hub.state.ok, hub.state.errors) == (1, True, ())
+
+
+def test_inject_script_goes_before_the_last_closing_body():
+    page = "<html><body><pre>&lt;/body&gt; </BODY> text</pre></BODY></html>"
+    injected = inject_script(page, 7)
+    assert injected.endswith(
+        '<script src="/__scholarsite/livereload.js" data-generation="7"></script></BODY></html>'
+    )
+    assert inject_script("<p>fragment", 1).startswith("<p>fragment<script")
+
+
+def test_content_type_of_common_files():
+    assert content_type(Path("a.HTML")) == "text/html; charset=utf-8"
+    assert content_type(Path("a.png")) == "image/png"
+    assert content_type(Path("noext")) == "application/octet-stream"
