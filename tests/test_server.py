@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from scholarsite.errors import ScholarsiteError
 from scholarsite.server import (
@@ -794,3 +795,116 @@ def test_content_type_of_common_files():
     assert content_type(Path("a.HTML")) == "text/html; charset=utf-8"
     assert content_type(Path("a.png")) == "image/png"
     assert content_type(Path("noext")) == "application/octet-stream"
+
+
+# --------------------------------------------------------------------------------------------
+# In a real browser (headless Debian Chromium)
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+BROWSER_WAIT_MS = 15000
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def open_tab(browser: Browser, server: PreviewServer) -> Iterator[Callable[[], Page]]:
+    pages: list[Page] = []
+
+    def open_page() -> Page:
+        page = browser.new_page()
+        page.set_default_timeout(BROWSER_WAIT_MS)
+        page.goto(server.url)
+        wait_until(lambda: server.hub.client_count >= len(pages) + 1)
+        page.evaluate("() => { window.__marker = 'still the same page'; }")
+        pages.append(page)
+        return page
+
+    yield open_page
+    for page in pages:
+        page.close()
+
+
+def heading_color(page: Page) -> str:
+    return str(page.evaluate("() => getComputedStyle(document.querySelector('h1')).color"))
+
+
+def marker(page: Page) -> object:
+    return page.evaluate("() => window.__marker ?? null")
+
+
+@pytest.mark.browser
+def test_browser_tabs_reload_after_an_edit_and_swap_css_in_place(
+    open_tab: Callable[[], Page], site: FakeSite
+):
+    first, second = open_tab(), open_tab()
+    assert heading_color(first) == "rgb(255, 0, 0)"
+
+    (site.src / "style.css").write_text("h1 { color: rgb(0, 128, 0); }")
+    for page in (first, second):
+        page.wait_for_function(
+            "() => getComputedStyle(document.querySelector('h1')).color === 'rgb(0, 128, 0)'"
+        )
+        assert marker(page) == "still the same page"  # swapped, not reloaded
+
+    (site.src / "page.txt").write_text("Edited in the browser test")
+    for page in (first, second):
+        page.wait_for_selector("h1:text('Edited in the browser test')")
+        assert marker(page) is None  # a fresh page: it reloaded
+        assert heading_color(page) == "rgb(0, 128, 0)"
+
+
+@pytest.mark.browser
+def test_browser_shows_the_error_overlay_and_clears_it(
+    open_tab: Callable[[], Page], site: FakeSite
+):
+    page = open_tab()
+    (site.src / "page.txt").write_text("BROKEN on purpose")
+    overlay = page.wait_for_selector("scholarsite-error-overlay pre.errors")
+    assert overlay is not None
+    assert overlay.text_content() == "src/page.txt:1: the source says BROKEN"
+    assert page.text_content("h1") == "Hello"  # the last good page stays
+
+    page.reload()  # a page loaded while the build is broken shows the overlay too
+    page.wait_for_selector("scholarsite-error-overlay pre.errors")
+
+    (site.src / "page.txt").write_text("Repaired")
+    page.wait_for_selector("h1:text('Repaired')")
+    assert page.query_selector("scholarsite-error-overlay") is None
+
+
+@pytest.mark.browser
+def test_a_hidden_tab_lets_go_of_its_stream_and_catches_up_when_shown(
+    open_tab: Callable[[], Page], server: PreviewServer, site: FakeSite
+):
+    page = open_tab()
+    set_visibility = """(state) => {
+        Object.defineProperty(document, 'visibilityState', {configurable: true, get: () => state});
+        document.dispatchEvent(new Event('visibilitychange'));
+    }"""
+    page.evaluate(set_visibility, "hidden")
+    wait_until(lambda: server.hub.client_count == 0)
+
+    (site.src / "page.txt").write_text("Changed while hidden")
+    wait_until(lambda: len(site.rebuilds) == 1)
+    settle()
+    assert marker(page) == "still the same page"
+
+    page.evaluate(set_visibility, "visible")
+    page.wait_for_selector("h1:text('Changed while hidden')")
+    assert marker(page) is None
