@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from scholarsite.errors import BuildFailed, Problem
+from scholarsite.errors import BuildFailed, Problem, ScholarsiteError
 from scholarsite.yamlfile import LineDict, read_yaml, unknown_keys
 
 CONFIG_NAME = "site.yaml"
@@ -29,9 +31,21 @@ class SiteConfig:
 
 
 def normalize_base_url(url: str) -> str:
-    """Absolute base URLs end with one slash; an empty one stays empty (relative-only site)."""
+    """Absolute base URLs end with one slash; an empty one stays empty (relative-only site).
+    Anything but an ``http(s)://host/...`` URL is refused: it ends up in every canonical link."""
     url = url.strip()
-    return url.rstrip("/") + "/" if url else ""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or _UNSAFE_URL.search(url):
+        raise ScholarsiteError(
+            f"base URL {url!r} is not an absolute http(s) URL such as https://example.org/site/; "
+            "fix base_url in site.yaml or --base-url"
+        )
+    return url.rstrip("/") + "/"
+
+
+_UNSAFE_URL = re.compile(r"[\s\"'<>`\\{}|^\x00-\x1f\x7f]")
 
 
 def load_config(source: Path) -> tuple[SiteConfig, list[Problem]]:
@@ -50,7 +64,12 @@ def load_config(source: Path) -> tuple[SiteConfig, list[Problem]]:
     if errors:
         raise BuildFailed(sorted(errors + warnings))
     if "base_url" in values:
-        values["base_url"] = normalize_base_url(values["base_url"])
+        try:
+            values["base_url"] = normalize_base_url(values["base_url"])
+        except ScholarsiteError as error:
+            raise BuildFailed(
+                [Problem(CONFIG_NAME, data.line_of("base_url"), str(error))]
+            ) from None
     return SiteConfig(**values), warnings
 
 
