@@ -348,9 +348,11 @@ def event_for_outcome(outcome: BuildOutcome, generation: int, was_ok: bool) -> L
 class LiveHub:
     """The build state and the queues of the connected event streams."""
 
-    def __init__(self, max_clients: int = 32, client_backlog: int = 32) -> None:
+    def __init__(
+        self, max_clients: int = 32, client_backlog: int = 32, first_generation: int = 0
+    ) -> None:
         self._lock = threading.Lock()
-        self._state = LiveState()
+        self._state = LiveState(generation=first_generation)
         self._clients: set[queue.Queue[LiveEvent | None]] = set()
         self._max_clients = max_clients
         self._client_backlog = client_backlog
@@ -1002,7 +1004,8 @@ class PreviewServer:
 
     def __post_init__(self) -> None:
         self.output_dir = Path(os.path.abspath(self.output_dir))
-        self.hub = LiveHub(max_clients=self.max_streams)
+        # Generations start from the clock, so a tab left open across a restart reloads.
+        self.hub = LiveHub(max_clients=self.max_streams, first_generation=time.time_ns() // 10**6)
         self._changes = ChangeQueue(self.quiet, self.max_wait)
         self._httpd: SiteHTTPServer | None = None
         self._observer: BaseObserver | None = None

@@ -908,3 +908,27 @@ def test_a_hidden_tab_lets_go_of_its_stream_and_catches_up_when_shown(
     page.evaluate(set_visibility, "visible")
     page.wait_for_selector("h1:text('Changed while hidden')")
     assert marker(page) is None
+
+
+@pytest.mark.browser
+def test_a_tab_left_open_across_a_restart_reloads(browser: Browser, site: FakeSite):
+    quiet = {"log": lambda message: None}
+    first = PreviewServer(site, site.out, [site.src], port=0, **quiet)  # type: ignore[arg-type]
+    port = first.start()
+    page = browser.new_page()
+    try:
+        page.set_default_timeout(BROWSER_WAIT_MS)
+        page.goto(first.url)
+        wait_until(lambda: first.hub.client_count == 1)
+        page.evaluate("() => { window.__marker = 'before the restart'; }")
+        first.stop()
+        (site.src / "page.txt").write_text("Changed while the server was down")
+        second = PreviewServer(site, site.out, [site.src], port=port, strict_port=True, **quiet)  # type: ignore[arg-type]
+        second.start()
+        try:
+            page.wait_for_selector("h1:text('Changed while the server was down')")
+            assert marker(page) is None
+        finally:
+            second.stop()
+    finally:
+        page.close()
