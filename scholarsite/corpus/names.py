@@ -15,7 +15,7 @@ class AuthorList:
 
 def _part(token: str) -> str | None:
     token = token.strip()
-    return None if token.lower() in ("", "null") else token
+    return None if token in ("", "null") else token
 
 
 def parse_name(text: str) -> Name:
