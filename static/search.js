@@ -11,7 +11,7 @@
   const STOP = new Set("a an and are as at be by for from in into is it of on or that the this to we with".split(" "));
   const TOKEN = /[0-9]{4}\.[0-9]+|[\p{L}\p{N}]+/gu;
   const ALPHA = /^\p{L}+$/u;
-  const PREFIX_WEIGHT = 0.7, PREFIX_EXPANSIONS = 8, TYPO_EXPANSIONS = 3, PHRASE_BOOST = 1.5, LIMIT = 10;
+  const PREFIX_WEIGHT = 0.7, PREFIX_EXPANSIONS = 8, TYPO_EXPANSIONS = 3, PHRASE_BOOST = 1.5, TITLE_START_BOOST = 1.2, LIMIT = 10;
   const TYPO_WEIGHTS = [0, 0.5, 0.3];
 
   // ---- folding, words, stems (see scholarsite/search/fold.py) ----
@@ -199,8 +199,8 @@
   };
   const wordMatch = async (meta, qw) => {
     const dict = await dictionary(meta, stem(qw.word));
-    const expansions = dict ? expand(dict, qw) : [];
-    if (qw.open && (qw.word.length === 2 || qw.word.length === 3)) expansions.push([qw.word + MARK, PREFIX_WEIGHT]);
+    const expansions = dict && !(qw.open && qw.word.length === 1) ? expand(dict, qw) : [];
+    if (qw.open && qw.word.length <= 3) expansions.push([qw.word + MARK, PREFIX_WEIGHT]);
     const lists = await Promise.all(expansions.map(([t, f]) => termPostings(meta, t, f)));
     const match = { scores: new Map(), named: new Set(), terms: new Set() };
     lists.forEach((list, k) => {
@@ -233,9 +233,8 @@
     }
     return ranked;
   };
-  const hasPhrase = (title, query, qwords, matches) => {
+  const phraseBoost = (title, query, qwords, matches) => {
     const every = words(query);
-    if (every.length < 2) return false;
     const byWord = new Map(qwords.map((w, k) => [w.word, matches[k]]));
     const lastOpen = qwords.length > 0 && qwords[qwords.length - 1].open;
     const fits = (tw, qw, open) => {
@@ -244,9 +243,12 @@
       return m !== undefined && m.terms.has(stem(tw));
     };
     for (let start = 0; start + every.length <= title.length; start++) {
-      if (every.every((w, k) => fits(title[start + k], w, lastOpen && k === every.length - 1))) return true;
+      if (every.length && every.every((w, k) => fits(title[start + k], w, lastOpen && k === every.length - 1))) {
+        const boost = every.length > 1 ? PHRASE_BOOST : 1;
+        return start === 0 ? boost * TITLE_START_BOOST : boost;
+      }
     }
-    return false;
+    return 1;
   };
   const record = async (meta, id) => (await load("d/" + Math.floor(id / meta.b)))[id % meta.b];
 
@@ -261,7 +263,7 @@
     const records = await Promise.all(top.map(([, id]) => record(meta, id)));
     const results = top.map(([score, id], k) => {
       const [kind, url, title, detail] = records[k];
-      const boost = hasPhrase(words(title), query, qwords, matches) ? PHRASE_BOOST : 1;
+      const boost = phraseBoost(words(title), query, qwords, matches);
       return { id, score: score * boost, kind: kind === "p" ? "paper" : "person", url, href: pageHref(url), title, detail };
     });
     results.sort((a, b) => b.score - a.score || a.id - b.id);
@@ -430,6 +432,11 @@
   const start = () => {
     document.querySelectorAll("[data-search-box]").forEach(setupBox);
     document.querySelectorAll("[data-search-page]").forEach(setupPage);
+    // The manifest is a few hundred bytes: fetch it once the page is idle, so the first
+    // query waits only for the files it needs.
+    const warm = () => load("meta").catch(() => "a query reports the failure when it retries");
+    if (window.requestIdleCallback) requestIdleCallback(warm, { timeout: 2000 });
+    else setTimeout(warm, 200);
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

@@ -21,6 +21,7 @@ PREFIX_EXPANSIONS = 8
 TYPO_WEIGHTS = {1: 0.5, 2: 0.3}
 TYPO_EXPANSIONS = 3
 PHRASE_BOOST = 1.5
+TITLE_START_BOOST = 1.2
 NAME_BOOST = 2.0
 RESULT_LIMIT = 10
 
@@ -215,8 +216,10 @@ class Searcher:
         ]
 
     def expansions(self, word: QueryWord) -> list[Expansion]:
+        """A query word's terms; one open letter stands only for title words it starts."""
         dictionary = self.dictionary(stem(word.word))
-        found = expand(dictionary, word) if dictionary else []
+        single_letter = word.open and len(word.word) == 1
+        found = expand(dictionary, word) if dictionary and not single_letter else []
         if word.open and len(word.word) in TITLE_PREFIX_LENGTHS:
             found.append(Expansion(word.word + PREFIX_MARK, PREFIX_WEIGHT))
         return found
@@ -243,7 +246,7 @@ class Searcher:
         hits = []
         for negative, doc_id in ranked:
             record = self.record(doc_id)
-            boost = PHRASE_BOOST if has_phrase(words(record[2]), query, qwords, matches) else 1
+            boost = phrase_boost(words(record[2]), query, qwords, matches)
             hits.append(Hit(doc_id, -negative * boost, record))
         return sorted(hits, key=lambda h: (-h.score, h.doc_id))
 
@@ -275,20 +278,19 @@ def word_fits(title_word: str, query_word: str, match: WordMatch | None, is_open
     return match is not None and stem(title_word) in match.terms
 
 
-def has_phrase(
+def phrase_boost(
     title: list[str], query: str, qwords: list[QueryWord], matches: list[WordMatch]
-) -> bool:
-    """Whether the title holds the query's words in order, side by side (typos and stems
-    allowed as matched); only for queries of two words or more."""
+) -> float:
+    """Boost a title that holds the query's words in order, side by side (typos and stems
+    allowed as matched): more for two words or more, and more again at the title's start."""
     every = words(query)
-    if len(every) < 2:
-        return False
     by_word = {w.word: m for w, m in zip(qwords, matches, strict=True)}
     last_open = qwords[-1].open if qwords else False
     for start in range(len(title) - len(every) + 1):
-        if all(
+        if every and all(
             word_fits(title[start + k], w, by_word.get(w), last_open and k == len(every) - 1)
             for k, w in enumerate(every)
         ):
-            return True
-    return False
+            boost = PHRASE_BOOST if len(every) > 1 else 1.0
+            return boost * TITLE_START_BOOST if start == 0 else boost
+    return 1.0

@@ -18,7 +18,7 @@ from scholarsite.search.fold import arxiv_term, name_terms, terms, words
 K1 = 1.2
 NAME_FIELDS = frozenset({"title", "authors", "id"})
 PREFIX_MARK = "~"
-TITLE_PREFIX_LENGTHS = (2, 3)
+TITLE_PREFIX_LENGTHS = (1, 2, 3)
 TITLE_PREFIX_WEIGHT = 0.5
 
 
@@ -79,7 +79,7 @@ def named_terms(fields: dict[str, list[str]]) -> set[str]:
 
 
 def title_prefix_terms(doc: SearchDoc) -> set[str]:
-    """Pseudo-terms for the 2- and 3-letter starts of title words (``se~`` for "searching"),
+    """Pseudo-terms for the 1- to 3-letter starts of title words (``se~`` for "searching"),
     so a half-typed last word narrows results by title even when it has many completions."""
     found = set()
     for word in words(" ".join((doc.title, *doc.variants))):

@@ -1,0 +1,407 @@
+"""Search benchmark: scholarsite's client-side search against Pagefind on the same built site.
+
+``python -m scholarsite.bench.search_bench --sizes 1000,10000`` writes a synthetic corpus per
+size (``scholarsite/bench/synth.py``, with its query set and the page each query should find),
+builds it with ``scholarsite build``, indexes the same output with Pagefind (``pagefind`` from
+PyPI), serves it on 127.0.0.1 with gzip like a static host, and measures both in headless
+Chromium: bytes transferred for the first query on a fresh page (every search response: JS,
+WebAssembly, index, results), first and warm query latency, MRR@10 and hit@1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import mimetypes
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from playwright.sync_api import Browser, BrowserContext, Page, Request, sync_playwright
+
+from scholarsite.bench.synth import write_corpus
+from scholarsite.build import read_site, search_docs
+from scholarsite.errors import ScholarsiteError
+from scholarsite.search import build_search_index
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PAGEFIND_VERSION = "1.5.2"
+TOP = 10
+READING_PAUSE_MS = 300  # a reader looks at a fresh page at least this long before typing
+
+OURS_QUERY = """async q => {
+  const t0 = performance.now();
+  const found = await scholarsiteSearch.search(q, 10);
+  return {ms: performance.now() - t0, urls: found.results.map(r => r.url)};
+}"""
+OURS_TYPED = """q => new Promise(resolve => {
+  const input = document.querySelector('[data-search-box] input');
+  input.focus();
+  const t0 = performance.now();
+  document.addEventListener('search:rendered', () => resolve(performance.now() - t0), {once: true});
+  input.value = q;
+  input.dispatchEvent(new Event('input', {bubbles: true}));
+})"""
+PAGEFIND_IMPORT = """async root => { window.pf = await import(root + 'pagefind/pagefind.js'); }"""
+PAGEFIND_QUERY = """async q => {
+  const t0 = performance.now();
+  const found = await window.pf.search(q);
+  const data = await Promise.all(found.results.slice(0, 10).map(r => r.data()));
+  return {ms: performance.now() - t0, urls: data.map(d => d.url)};
+}"""
+
+
+@dataclass(frozen=True)
+class Query:
+    q: str
+    kind: str
+    expect: str
+
+
+@dataclass
+class EngineRun:
+    name: str
+    first_bytes: list[int] = field(default_factory=list)
+    first_ms: list[float] = field(default_factory=list)
+    typed_ms: list[float] = field(default_factory=list)
+    warm_ms: list[float] = field(default_factory=list)
+    ranks: dict[str, list[int | None]] = field(default_factory=dict)
+    files: int = 0
+    index_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Engine:
+    name: str
+    is_search_file: Callable[[str], bool]
+    prepare: str | None  # JS run on a fresh page before the clock starts
+    query: str
+
+
+OURS = Engine(
+    "scholarsite",
+    lambda path: "/search/idx/" in path or "/static/search." in path,
+    None,
+    OURS_QUERY,
+)
+PAGEFIND = Engine("pagefind", lambda path: "/pagefind/" in path, PAGEFIND_IMPORT, PAGEFIND_QUERY)
+
+
+# --------------------------------------------------------------------------- serving
+
+
+class GzipHandler(BaseHTTPRequestHandler):
+    """Static files, gzip-encoded when that is smaller (as GitHub Pages and most hosts do)."""
+
+    protocol_version = "HTTP/1.1"  # keep-alive, like a real host
+    root: Path
+    cache: dict[Path, tuple[bytes, bytes]]
+
+    def do_GET(self) -> None:
+        path = self.resolve(unquote(urlsplit(self.path).path))
+        if path is None:
+            self.send_error(404)
+            return
+        raw, packed = self.load(path)
+        use_gzip = "gzip" in self.headers.get("Accept-Encoding", "") and len(packed) < len(raw)
+        body = packed if use_gzip else raw
+        self.send_response(200)
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        if use_gzip:
+            self.send_header("Content-Encoding", "gzip")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def resolve(self, url_path: str) -> Path | None:
+        path = (self.root / url_path.lstrip("/")).resolve()
+        if path.is_dir():
+            path = path / "index.html"
+        if not path.is_file() or not path.is_relative_to(self.root):
+            return None
+        return path
+
+    def load(self, path: Path) -> tuple[bytes, bytes]:
+        if path not in self.cache:
+            raw = path.read_bytes()
+            self.cache[path] = (raw, gzip.compress(raw, compresslevel=6, mtime=0))
+        return self.cache[path]
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the benchmark prints its own table."""
+
+
+def serve_forever(root: Path) -> None:
+    """Serve ``root`` on a free loopback port; print the port, then serve until killed."""
+    handler = type("Handler", (GzipHandler,), {"root": root.resolve(), "cache": {}})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+@contextmanager
+def serve(root: Path) -> Iterator[str]:
+    """The server in its own process, so it never waits on the browser driver's thread."""
+    command = [sys.executable, "-m", "scholarsite.bench.search_bench", "--serve", str(root)]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        port = int(server.stdout.readline())
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.terminate()
+        server.wait()
+        if server.stdout:
+            server.stdout.close()
+
+
+# --------------------------------------------------------------------------- building
+
+
+def run(command: Sequence[str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise ScholarsiteError(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
+    return time.perf_counter() - started
+
+
+def prepare_site(workdir: Path, size: int) -> tuple[Path, float]:
+    """The synthetic corpus of ``size`` papers, built; returns the output and build seconds."""
+    corpus = workdir / f"corpus-{size}"
+    if not (corpus / "queries.json").exists():
+        shutil.rmtree(corpus, ignore_errors=True)
+        write_corpus(corpus, size)
+    output = workdir / f"site-{size}"
+    shutil.rmtree(output / "pagefind", ignore_errors=True)  # from an earlier run of this bench
+    source = corpus / "site_src"
+    seconds = run([sys.executable, "-m", "scholarsite", "build", "--source", str(source),
+                   "--output", str(output)])  # fmt: skip
+    return output, seconds
+
+
+def index_seconds(source: Path) -> float:
+    """How long building the search index takes, given the parsed corpus."""
+    docs = search_docs(read_site(source).corpus)
+    started = time.perf_counter()
+    build_search_index(docs)
+    return time.perf_counter() - started
+
+
+def run_pagefind(output: Path) -> float:
+    return run([sys.executable, "-m", "pagefind", "--site", str(output)])
+
+
+def count_files(directory: Path) -> int:
+    return sum(1 for p in directory.rglob("*") if p.is_file())
+
+
+def load_queries(corpus: Path, site: Path) -> list[Query]:
+    raw = json.loads((corpus / "queries.json").read_text(encoding="utf-8"))
+    queries = [Query(q["q"], q["kind"], q["expect"]) for q in raw]
+    missing = [q.expect for q in queries if not (site / q.expect / "index.html").is_file()]
+    if missing:
+        raise ScholarsiteError(
+            f"{corpus / 'queries.json'}: {len(missing)} expected pages are not in the built "
+            f"site (first: {missing[0]}); synth.py and the site's slugs disagree"
+        )
+    return queries
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+def normalise(url: str) -> str:
+    path = urlsplit(url).path.lstrip("/")
+    return path.removesuffix("index.html")
+
+
+def rank_of(expect: str, urls: Sequence[str]) -> int | None:
+    found = [normalise(u) for u in urls[:TOP]]
+    return found.index(expect) + 1 if expect in found else None
+
+
+def fresh_page(browser: Browser) -> tuple[BrowserContext, Page, list[Request]]:
+    context = browser.new_context()
+    page = context.new_page()
+    finished: list[Request] = []
+    page.on("requestfinished", lambda request: finished.append(request))
+    return context, page, finished
+
+
+def transferred(requests: Sequence[Request], engine: Engine) -> int:
+    total = 0
+    for request in requests:
+        if engine.is_search_file(urlsplit(request.url).path):
+            sizes = request.sizes()
+            total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+    return total
+
+
+def first_query(browser: Browser, base: str, engine: Engine, query: str) -> tuple[int, float]:
+    """Bytes and milliseconds of one query on a freshly loaded page with an empty cache."""
+    context, page, finished = fresh_page(browser)
+    try:
+        page.goto(base, wait_until="load")
+        if engine.prepare:
+            page.evaluate(engine.prepare, base)
+        page.wait_for_timeout(READING_PAUSE_MS)
+        result = page.evaluate(engine.query, query)
+        page.wait_for_timeout(50)
+        return transferred(finished, engine), float(result["ms"])
+    finally:
+        context.close()
+
+
+def typed_first_query(browser: Browser, base: str, query: str) -> float:
+    """Milliseconds from typing into the header box to rendered results, on a fresh page."""
+    context, page, _ = fresh_page(browser)
+    try:
+        page.goto(base, wait_until="load")
+        page.wait_for_timeout(READING_PAUSE_MS)
+        return float(page.evaluate(OURS_TYPED, query))
+    finally:
+        context.close()
+
+
+def measure(
+    browser: Browser, base: str, engine: Engine, queries: Sequence[Query], first_runs: int
+) -> EngineRun:
+    result = EngineRun(engine.name)
+    for query in queries[:first_runs]:
+        size, ms = first_query(browser, base, engine, query.q)
+        result.first_bytes.append(size)
+        result.first_ms.append(ms)
+        if engine is OURS:
+            result.typed_ms.append(typed_first_query(browser, base, query.q))
+    context, page, _ = fresh_page(browser)
+    try:
+        page.goto(base, wait_until="load")
+        if engine.prepare:
+            page.evaluate(engine.prepare, base)
+        page.evaluate(engine.query, queries[0].q)
+        for query in queries:
+            found = page.evaluate(engine.query, query.q)
+            result.warm_ms.append(float(found["ms"]))
+            result.ranks.setdefault(query.kind, []).append(rank_of(query.expect, found["urls"]))
+    finally:
+        context.close()
+    return result
+
+
+# --------------------------------------------------------------------------- reporting
+
+
+def mrr(ranks: Sequence[int | None]) -> float:
+    return sum(1 / r for r in ranks if r) / len(ranks) if ranks else 0.0
+
+
+def hit1(ranks: Sequence[int | None]) -> float:
+    return sum(1 for r in ranks if r == 1) / len(ranks) if ranks else 0.0
+
+
+def all_ranks(result: EngineRun) -> list[int | None]:
+    return [r for ranks in result.ranks.values() for r in ranks]
+
+
+def rows(ours: EngineRun, theirs: EngineRun) -> list[tuple[str, float, float, str]]:
+    def median(values: Sequence[float]) -> float:
+        return statistics.median(values) if values else float("nan")
+
+    typo_ours, typo_theirs = ours.ranks.get("typo", []), theirs.ranks.get("typo", [])
+    return [
+        ("first query kB (median)", median(ours.first_bytes) / 1000,
+         median(theirs.first_bytes) / 1000, "{:.1f}"),
+        ("first query kB (max)", max(ours.first_bytes) / 1000, max(theirs.first_bytes) / 1000,
+         "{:.1f}"),
+        ("first query ms (median)", median(ours.first_ms), median(theirs.first_ms), "{:.0f}"),
+        ("later queries ms (median)", median(ours.warm_ms), median(theirs.warm_ms), "{:.1f}"),
+        ("MRR@10", mrr(all_ranks(ours)), mrr(all_ranks(theirs)), "{:.3f}"),
+        ("hit@1", hit1(all_ranks(ours)), hit1(all_ranks(theirs)), "{:.3f}"),
+        ("MRR@10 typo queries", mrr(typo_ours), mrr(typo_theirs), "{:.3f}"),
+        ("index files", ours.files, theirs.files, "{:.0f}"),
+        ("index build s", ours.index_seconds, theirs.index_seconds, "{:.1f}"),
+    ]  # fmt: skip
+
+
+def print_table(size: int, ours: EngineRun, theirs: EngineRun, build_seconds: float) -> None:
+    print(f"\n## {size:,} papers\n")
+    print("| metric | scholarsite | pagefind | ratio |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, a, b, fmt in rows(ours, theirs):
+        ratio = f"{a / b:.2f}" if b else "-"
+        print(f"| {name} | {fmt.format(a)} | {fmt.format(b)} | {ratio} |")
+    typed = statistics.median(ours.typed_ms) if ours.typed_ms else float("nan")
+    print(f"\nscholarsite, keystroke to rendered results in the header box (first query, "
+          f"30 ms debounce included): median {typed:.0f} ms")  # fmt: skip
+    share = 100 * ours.index_seconds / build_seconds
+    print(f"site build {build_seconds:.1f} s; the search index is {share:.1f}% of it")
+    print("MRR@10 by query kind (scholarsite / pagefind):")
+    for kind, ranks in ours.ranks.items():
+        print(f"  {kind:16} {mrr(ranks):.3f} / {mrr(theirs.ranks.get(kind, [])):.3f}")
+
+
+def bench_size(browser: Browser, workdir: Path, size: int, first_runs: int) -> None:
+    output, build_seconds = prepare_site(workdir, size)
+    corpus = workdir / f"corpus-{size}"
+    queries = load_queries(corpus, output)
+    ours_index = index_seconds(corpus / "site_src")
+    pagefind_seconds = run_pagefind(output)
+    with serve(output) as base:
+        ours = measure(browser, base, OURS, queries, first_runs)
+        theirs = measure(browser, base, PAGEFIND, queries, first_runs)
+    ours.files = count_files(output / "search" / "idx") + 2  # + search.js, search.css
+    ours.index_seconds = ours_index
+    theirs.files = count_files(output / "pagefind")
+    theirs.index_seconds = pagefind_seconds
+    print_table(size, ours, theirs, build_seconds)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m scholarsite.bench.search_bench")
+    parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--sizes", default="1000,10000", help="papers per corpus, comma-separated")
+    parser.add_argument("--workdir", type=Path, default=Path("build/bench-search"))
+    parser.add_argument("--first-runs", type=int, default=20,
+                        help="queries timed on a fresh page (all are timed warm)")  # fmt: skip
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.serve:
+        serve_forever(args.serve)
+    if not CHROMIUM.exists():
+        raise ScholarsiteError(f"{CHROMIUM} is missing: apt-get install chromium")
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for size in (int(s) for s in args.sizes.split(",")):
+                bench_size(browser, args.workdir, size, args.first_runs)
+        finally:
+            browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
