@@ -11,14 +11,17 @@ Errors (the site is broken) make the command exit 1; warnings (the data is incom
 
 from __future__ import annotations
 
+import bisect
+import functools
+import html
 import json
+import posixpath
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from html.parser import HTMLParser
 from itertools import combinations
 from pathlib import Path
 from typing import Any, TextIO
@@ -371,47 +374,62 @@ class HtmlFacts:
         return [content for key, content, _ in self.meta if key == name]
 
 
-class _FactParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.facts = HtmlFacts()
-        self._ld_line: int | None = None
-        self._ld_text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k: v or "" for k, v in attrs}
-        line = self.getpos()[0]
-        if "id" in values:
-            self.facts.ids.add(values["id"])
-        if tag == "a" and "name" in values:
-            self.facts.ids.add(values["name"])
-        attribute = LINK_ATTRIBUTES.get(tag)
-        if attribute and attribute in values:
-            self.facts.links.append(Link(values[attribute].strip(), line, tag))
-        if tag == "link" and "canonical" in values.get("rel", "").split():
-            self.facts.canonical = values.get("href")
-        if tag == "meta":
-            key = values.get("name") or values.get("property")
-            if key:
-                self.facts.meta.append((key, values.get("content", ""), line))
-        if tag == "script" and values.get("type") == "application/ld+json":
-            self._ld_line, self._ld_text = line, []
-
-    def handle_data(self, data: str) -> None:
-        if self._ld_line is not None:
-            self._ld_text.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script" and self._ld_line is not None:
-            self.facts.json_ld.append(("".join(self._ld_text), self._ld_line))
-            self._ld_line = None
+# The generated pages are read with a tag scanner rather than html.parser: it is an order of
+# magnitude faster on pages with hundreds of author links, and it sees what a browser sees for
+# well-formed HTML (comments skipped, script and style contents not scanned for tags).
+_TAG = re.compile(
+    r"<!--.*?-->|<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s=/>]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*/?>",
+    re.DOTALL,
+)
+_ATTRIBUTE = re.compile(r"""([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
+_RAW_TEXT = ("script", "style")
 
 
-def html_facts(html: str) -> HtmlFacts:
-    parser = _FactParser()
-    parser.feed(html)
-    parser.close()
-    return parser.facts
+def _attributes(text: str) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for match in _ATTRIBUTE.finditer(text):
+        raw = next((g for g in match.groups()[1:] if g is not None), "")
+        values.setdefault(match.group(1).lower(), html.unescape(raw))
+    return values
+
+
+def _record(facts: HtmlFacts, tag: str, values: dict[str, str], line: int) -> None:
+    if "id" in values:
+        facts.ids.add(values["id"])
+    if tag == "a" and "name" in values:
+        facts.ids.add(values["name"])
+    attribute = LINK_ATTRIBUTES.get(tag)
+    if attribute and attribute in values:
+        facts.links.append(Link(values[attribute].strip(), line, tag))
+    if tag == "link" and "canonical" in values.get("rel", "").split():
+        facts.canonical = values.get("href")
+    if tag == "meta":
+        key = values.get("name") or values.get("property")
+        if key:
+            facts.meta.append((key, values.get("content", ""), line))
+
+
+def html_facts(text: str) -> HtmlFacts:
+    """Ids, links (with line numbers), meta tags, canonical link and JSON-LD blocks of a page."""
+    facts = HtmlFacts()
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    lowered = text.lower()
+    pos = 0
+    while (match := _TAG.search(text, pos)) is not None:
+        pos = match.end()
+        tag = (match.group(1) or "").lower()
+        if not tag:
+            continue
+        line = bisect.bisect_left(newlines, match.start()) + 1
+        values = _attributes(match.group(2) or "")
+        _record(facts, tag, values, line)
+        if tag in _RAW_TEXT:
+            close = lowered.find(f"</{tag}", pos)
+            close = len(text) if close < 0 else close
+            if tag == "script" and values.get("type") == "application/ld+json":
+                facts.json_ld.append((text[pos:close], line))
+            pos = close
+    return facts
 
 
 @dataclass(frozen=True)
@@ -478,7 +496,31 @@ def inferred_base_url(built: BuiltSite) -> str:
 def target_path(url: str, page: str, prefix: str) -> str | None:
     """The site path a relative link points to when the site is served under ``prefix``; None
     for links that leave the site (other hosts, ``mailto:``); ``"../…"`` when it climbs out."""
-    resolved = urlsplit(urljoin(_SIMULATED_HOST + prefix + page, url))
+    directory, _, name = page.rpartition("/")
+    if url == "" or url.startswith("?"):
+        url = name + url
+    return _resolve(url, directory, prefix)
+
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def _resolve(url: str, directory: str, prefix: str) -> str | None:
+    if _SCHEME.match(url) or url.startswith(("/", "?", "#")):
+        return _resolve_url(url, directory, prefix)
+    relative = unquote(url.split("#", 1)[0].split("?", 1)[0])
+    path = posixpath.normpath(posixpath.join(prefix + directory, relative))
+    if relative.endswith("/") or relative.rsplit("/", 1)[-1] in (".", ".."):
+        path = path.rstrip("/") + "/"
+    if not path.startswith(prefix):
+        return "../" + path
+    return path[len(prefix) :]
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _resolve_url(url: str, directory: str, prefix: str) -> str | None:
+    folder = prefix + directory + "/" if directory else prefix
+    resolved = urlsplit(urljoin(_SIMULATED_HOST + folder, url))
     if resolved.scheme not in ("http", "https") or resolved.netloc != _SIMULATED_NETLOC:
         return None
     path = unquote(resolved.path)
