@@ -67,6 +67,19 @@ def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     return result
 
 
+def _string(loader: _Loader, node: yaml.ScalarNode) -> str:
+    return without_surrogates(str(loader.construct_scalar(node)))
+
+
+def without_surrogates(text: str) -> str:
+    """YAML escapes (``"\\ud83d\\ude00"``, as PyYAML itself writes emoji) can spell UTF-16
+    surrogates: a pair becomes its character, a lone one U+FFFD, so the text can be encoded."""
+    if not any("\ud800" <= ch <= "\udfff" for ch in text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG, _string)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
