@@ -11,7 +11,7 @@
   const STOP = new Set("a an and are as at be by for from in into is it of on or that the this to we with".split(" "));
   const TOKEN = /[0-9]{4}\.[0-9]+|[\p{L}\p{N}]+/gu;
   const ALPHA = /^\p{L}+$/u;
-  const PREFIX_WEIGHT = 0.7, PREFIX_EXPANSIONS = 8, TYPO_EXPANSIONS = 3, PHRASE_BOOST = 1.5, TITLE_START_BOOST = 1.2, LIMIT = 10;
+  const PREFIX_WEIGHT = 0.5, PREFIX_EXPANSIONS = 8, TYPO_EXPANSIONS = 3, PHRASE_BOOST = 1.5, TITLE_START_BOOST = 1.2, WHOLE_TITLE_BOOST = 1.2, LIMIT = 10;
   const TYPO_WEIGHTS = [0, 0.5, 0.3];
 
   // ---- folding, words, stems (see scholarsite/search/fold.py) ----
@@ -244,8 +244,12 @@
     };
     for (let start = 0; start + every.length <= title.length; start++) {
       if (every.length && every.every((w, k) => fits(title[start + k], w, lastOpen && k === every.length - 1))) {
-        const boost = every.length > 1 ? PHRASE_BOOST : 1;
-        return start === 0 ? boost * TITLE_START_BOOST : boost;
+        let boost = every.length > 1 ? PHRASE_BOOST : 1;
+        if (start === 0) {
+          boost *= TITLE_START_BOOST;
+          boost *= every.length === title.length ? WHOLE_TITLE_BOOST : 1;
+        }
+        return boost;
       }
     }
     return 1;

@@ -16,12 +16,13 @@ from scholarsite.search.fold import STOPWORDS, fold, stem, words
 from scholarsite.search.rank import PREFIX_MARK, TITLE_PREFIX_LENGTHS, idf
 from scholarsite.search.shards import INDEX_DIR, REGISTER
 
-PREFIX_WEIGHT = 0.7
+PREFIX_WEIGHT = 0.5
 PREFIX_EXPANSIONS = 8
 TYPO_WEIGHTS = {1: 0.5, 2: 0.3}
 TYPO_EXPANSIONS = 3
 PHRASE_BOOST = 1.5
 TITLE_START_BOOST = 1.2
+WHOLE_TITLE_BOOST = 1.2
 NAME_BOOST = 2.0
 RESULT_LIMIT = 10
 
@@ -282,7 +283,8 @@ def phrase_boost(
     title: list[str], query: str, qwords: list[QueryWord], matches: list[WordMatch]
 ) -> float:
     """Boost a title that holds the query's words in order, side by side (typos and stems
-    allowed as matched): more for two words or more, and more again at the title's start."""
+    allowed as matched): more for two words or more, more again at the title's start, and
+    again when the query is the whole title (a person's full name)."""
     every = words(query)
     by_word = {w.word: m for w, m in zip(qwords, matches, strict=True)}
     last_open = qwords[-1].open if qwords else False
@@ -292,5 +294,8 @@ def phrase_boost(
             for k, w in enumerate(every)
         ):
             boost = PHRASE_BOOST if len(every) > 1 else 1.0
-            return boost * TITLE_START_BOOST if start == 0 else boost
+            if start == 0:
+                boost *= TITLE_START_BOOST
+                boost *= WHOLE_TITLE_BOOST if len(every) == len(title) else 1.0
+            return boost
     return 1.0

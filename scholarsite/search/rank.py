@@ -40,11 +40,12 @@ FIELDS: tuple[Field, ...] = (
 
 def field_terms(doc: SearchDoc) -> dict[str, list[str]]:
     """The terms of each field of one document."""
-    title = " ".join((doc.title, *doc.variants))
+    title = terms(doc.title)
+    variants = [t for t in terms(" ".join(doc.variants)) if t not in title]
     ids = terms(arxiv_term(doc.arxiv)) if doc.arxiv else []
     year = [str(doc.year)] if doc.year is not None else []
     return {
-        "title": terms(title),
+        "title": title + variants,  # another spelling adds its new words, not weight
         "authors": [t for name in doc.authors for t in name_terms(name)],
         "text": terms(doc.text) + year,
         "id": ids,
