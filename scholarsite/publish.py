@@ -81,7 +81,7 @@ def absolute(base_url: str, url: str) -> str:
 
 
 def citation_files(corpus: Corpus, base_url: str = "") -> dict[str, bytes]:
-    """``papers/<id>/cite.bib`` and ``cite.ris`` per paper; ``authors/<id>/papers.bib`` per person."""
+    """``cite.bib`` and ``cite.ris`` beside each paper page; ``papers.bib`` beside each person's."""
     keys = citation_keys(corpus)
     bibtex: dict[str, str] = {}
     files: dict[str, bytes] = {}
@@ -146,7 +146,7 @@ def atom_feed(corpus: Corpus, config: SiteConfig) -> bytes:
     head += [
         f"<updated>{updated}</updated>",
         f"<author><name>{escape(config.author or config.title)}</name></author>",
-        f'<link rel="self" type="application/atom+xml" href={quoteattr(absolute(base, "feed.xml"))}/>',
+        f'<link rel="self" type="application/atom+xml" href={quoteattr(base + "feed.xml")}/>',
         f'<link rel="alternate" type="text/html" href={quoteattr(base)}/>',
         "<generator>scholarsite</generator>",
     ]
