@@ -53,7 +53,7 @@ def parse_dump(data: bytes, file: str) -> RawProfile:
     content = [line for line in lines if line.text.strip()]
     layout = detect_layout(content)
     if layout is Layout.EMPTY:
-        problems.append(Problem(file, 1, "empty dump: no text to read"))
+        problems.append(Problem(file, 1, "empty dump"))
         return RawProfile(file, layout, None, None, problems=problems)
     owner, owner_line, body = _split_header(layout, content, file, problems)
     if layout is Layout.LISTING:
