@@ -262,20 +262,18 @@ def hugo_run(space: Workspace) -> Run:
 
 
 def bench_size(
-    space: Workspace, repeat: int, jobs: int | None, with_hugo: bool, say: Callable[[str], None]
-) -> list[Run]:
+    space: Workspace, repeat: int, jobs: int | None, with_hugo: bool, record: Callable[[Run], None]
+) -> None:
+    """Alternate the tools from one repeat to the next; ``record`` each run as it ends."""
     keep = set(space.source_root.rglob("*"))
-    runs: list[Run] = []
     for r in range(repeat):
         order = ("hugo", "scholarsite") if r % 2 == 0 else ("scholarsite", "hugo")
         for tool in order:
             if tool == "hugo" and with_hugo:
-                runs.append(hugo_run(space))
+                record(hugo_run(space))
             elif tool == "scholarsite":
-                runs.extend(scholarsite_runs(space, jobs, keep))
-        latest = ", ".join(f"{x.tool} {x.kind} {x.wall:.2f} s" for x in runs[-4:])
-        say(f"  repeat {r + 1}/{repeat}: {latest}")
-    return runs
+                for run in scholarsite_runs(space, jobs, keep):
+                    record(run)
 
 
 # --------------------------------------------------------------------------- reporting
@@ -400,7 +398,12 @@ def make_parser() -> argparse.ArgumentParser:
         help="where corpora and outputs go (default: bench-out/, git-ignored)",
     )
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo builds")
-    parser.add_argument("--json", type=Path, default=None, help="also write the runs as JSON")
+    parser.add_argument(
+        "--runs", type=Path, default=None, help="append each run to this JSON-lines file as it ends"
+    )
+    parser.add_argument(
+        "--report", type=Path, default=None, help="build nothing: print the table for a --runs file"
+    )
     return parser  # fmt: skip
 
 
@@ -408,19 +411,52 @@ def say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
+class Recorder:
+    """Keeps the runs, reports each on stderr and appends it to a JSON-lines file if asked."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.runs: list[Run] = []
+
+    def __call__(self, run: Run) -> None:
+        self.runs.append(run)
+        say(
+            f"  {run.tool} {run.kind}: {run.wall:.2f} s wall, {run.cpu:.2f} s CPU, "
+            f"{run.peak_rss_mib:,.0f} MiB, {run.pages:,} pages"
+        )
+        if self.path:
+            with self.path.open("a", encoding="utf-8") as out:
+                out.write(json.dumps(asdict(run), sort_keys=True) + "\n")
+
+
+def load_runs(path: Path) -> list[Run]:
+    try:
+        return [Run(**json.loads(line)) for line in path.read_text().splitlines() if line]
+    except (OSError, ValueError, TypeError) as error:
+        raise ScholarsiteError(f"{path}: not a runs file written by --runs ({error})") from None
+
+
+def run_benchmarks(args: argparse.Namespace, record: Recorder) -> None:
+    with_hugo = not args.no_hugo
+    if with_hugo:
+        say(f"hugo: {hugo_binary()}")
+    for size in args.sizes:
+        started = time.perf_counter()
+        corpus = make_corpus(size, args.seed)
+        space = prepare(args.workdir / f"n{size}", corpus, with_hugo)
+        say(f"{size:,} papers: corpus written in {time.perf_counter() - started:.1f} s")
+        bench_size(space, max(1, args.repeat), args.jobs, with_hugo, record)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
-    with_hugo = not args.no_hugo
     try:
-        if with_hugo:
-            say(f"hugo: {hugo_binary()}")
-        runs: list[Run] = []
-        for size in args.sizes:
-            started = time.perf_counter()
-            corpus = make_corpus(size, args.seed)
-            space = prepare(args.workdir / f"n{size}", corpus, with_hugo)
-            say(f"{size:,} papers: corpus written in {time.perf_counter() - started:.1f} s")
-            runs += bench_size(space, max(1, args.repeat), args.jobs, with_hugo, say)
+        if args.report:
+            runs = load_runs(args.report)
+        else:
+            recorder = Recorder(args.runs)
+            run_benchmarks(args, recorder)
+            runs = recorder.runs
     except ScholarsiteError as error:
         say(f"error: {error}")
         return 1
@@ -428,8 +464,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(table(rows))
     for line in exponents(rows):
         print(line)
-    if args.json:
-        args.json.write_text(json.dumps([asdict(r) for r in runs], indent=1) + "\n")
     return 0
 
 

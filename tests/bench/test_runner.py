@@ -14,6 +14,7 @@ from scholarsite.bench.__main__ import (
     count_pages,
     exponents,
     fitted_exponent,
+    load_runs,
     main,
     measure,
     parse_sizes,
@@ -92,9 +93,22 @@ def test_remove_extras_keeps_only_generated_files(tmp_path: Path) -> None:
 
 
 def test_runner_end_to_end_without_hugo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["--sizes", "15", "--repeat", "1", "--no-hugo", "--workdir", str(tmp_path)])
+    runs = tmp_path / "runs.jsonl"
+    argv = ["--sizes", "15", "--repeat", "1", "--no-hugo", "--workdir", str(tmp_path)]
+    code = main([*argv, "--runs", str(runs)])
     out = capsys.readouterr().out
-    assert code == 0, capsys.readouterr().err
+    assert code == 0
     kinds = [line.split()[2] for line in out.splitlines()[1:4]]
     assert kinds == ["cold", "no-change", "one-edit"]
     assert (tmp_path / "n15" / "scholarsite-out" / "index.html").is_file()
+    assert [run.kind for run in load_runs(runs)] == kinds
+    assert main(["--report", str(runs)]) == 0
+    assert capsys.readouterr().out == out
+
+
+def test_report_refuses_a_file_that_is_not_a_runs_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "runs.jsonl").write_text('{"tool": "hugo"}\n')
+    assert main(["--report", str(tmp_path / "runs.jsonl")]) == 1
+    assert "not a runs file" in capsys.readouterr().err
