@@ -262,16 +262,16 @@ def hugo_run(space: Workspace) -> Run:
 
 
 def bench_size(
-    space: Workspace, repeat: int, jobs: int | None, with_hugo: bool, record: Callable[[Run], None]
+    space: Workspace, repeat: int, jobs: int | None, tools: set[str], record: Callable[[Run], None]
 ) -> None:
     """Alternate the tools from one repeat to the next; ``record`` each run as it ends."""
     keep = set(space.source_root.rglob("*"))
     for r in range(repeat):
         order = ("hugo", "scholarsite") if r % 2 == 0 else ("scholarsite", "hugo")
-        for tool in order:
-            if tool == "hugo" and with_hugo:
+        for tool in (t for t in order if t in tools):
+            if tool == "hugo":
                 record(hugo_run(space))
-            elif tool == "scholarsite":
+            else:
                 for run in scholarsite_runs(space, jobs, keep):
                     record(run)
 
@@ -398,6 +398,7 @@ def make_parser() -> argparse.ArgumentParser:
         help="where corpora and outputs go (default: bench-out/, git-ignored)",
     )
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo builds")
+    parser.add_argument("--no-scholarsite", action="store_true", help="skip the scholarsite builds")
     parser.add_argument(
         "--runs", type=Path, default=None, help="append each run to this JSON-lines file as it ends"
     )
@@ -437,7 +438,10 @@ def load_runs(path: Path) -> list[Run]:
 
 
 def run_benchmarks(args: argparse.Namespace, record: Recorder) -> None:
-    with_hugo = not args.no_hugo
+    skipped = {"hugo"} if args.no_hugo else set()
+    skipped |= {"scholarsite"} if args.no_scholarsite else set()
+    tools = {"hugo", "scholarsite"} - skipped
+    with_hugo = "hugo" in tools
     if with_hugo:
         say(f"hugo: {hugo_binary()}")
     for size in args.sizes:
@@ -445,7 +449,7 @@ def run_benchmarks(args: argparse.Namespace, record: Recorder) -> None:
         corpus = make_corpus(size, args.seed)
         space = prepare(args.workdir / f"n{size}", corpus, with_hugo)
         say(f"{size:,} papers: corpus written in {time.perf_counter() - started:.1f} s")
-        bench_size(space, max(1, args.repeat), args.jobs, with_hugo, record)
+        bench_size(space, max(1, args.repeat), args.jobs, tools, record)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

