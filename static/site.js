@@ -58,10 +58,8 @@
   /* Printing shows folded lists (all authors, all co-authors) in full. */
   var opened = [];
   window.addEventListener("beforeprint", function () {
-    opened = Array.prototype.filter.call(document.querySelectorAll("details:not([open])"), function (d) {
-      d.open = true;
-      return true;
-    });
+    opened = Array.prototype.slice.call(document.querySelectorAll("details:not([open])"));
+    opened.forEach(function (d) { d.open = true; });
   });
   window.addEventListener("afterprint", function () {
     opened.forEach(function (d) { d.open = false; });
