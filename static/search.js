@@ -256,6 +256,35 @@
   };
   const record = async (meta, id) => (await load("d/" + Math.floor(id / meta.b)))[id % meta.b];
 
+  // ---- word-pair filters of abstracts (see scholarsite/search/pairs.py) ----
+  const PAIR_BITS = 512, PAIR_HASHES = 3, PAIR_QUERY_WORDS = 3, TEXT_PHRASE_BOOST = 1.3;
+  const fnv1a = (text) => {
+    let h = 0x811c9dc5;
+    for (const c of text) h = Math.imul(h ^ c.codePointAt(0), 0x01000193) >>> 0;
+    return h;
+  };
+  const mayHoldPair = (encoded, a, b) => {
+    if (!encoded) return false;
+    const base = fnv1a(a + " " + b), step = (fnv1a(b + " " + a) | 1) >>> 0;
+    for (let i = 0; i < PAIR_HASHES; i++) {
+      const bit = (base + i * step) % PAIR_BITS;
+      if (!((DIGIT[encoded[Math.floor(bit / 6)]] >> bit % 6) & 1)) return false;
+    }
+    return true;
+  };
+  const queryPairs = (qwords, matches) => {
+    const required = [];
+    qwords.forEach((w, k) => { if (w.required) required.push([...matches[k].terms].filter((t) => !t.includes(MARK)).sort(cmp)); });
+    if (required.length < PAIR_QUERY_WORDS) return [];
+    return required.slice(1).map((second, k) => [required[k], second]);
+  };
+  const holdsPairs = (encoded, pairs) => pairs.every(([firsts, seconds]) => firsts.some((a) => seconds.some((b) => mayHoldPair(encoded, a, b))));
+  const pairFilter = async (meta, id) => {
+    const shard = Math.floor(id / meta.b);
+    if (!meta.r.some(([first, last]) => first <= shard && shard <= last)) return "";
+    return (await load("b/" + shard))[id % meta.b];
+  };
+
   /** Ranked results for a query: [{id, score, kind, url, href, title, detail}] and the terms matched. */
   const search = async (query, limit = LIMIT) => {
     const meta = await load("meta");
@@ -264,10 +293,13 @@
     const ranked = combine(qwords, matches);
     ranked.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
     const top = ranked.slice(0, limit);
+    const pairs = queryPairs(qwords, matches);
     const records = await Promise.all(top.map(([, id]) => record(meta, id)));
+    const filters = await Promise.all(top.map(([, id]) => (pairs.length ? pairFilter(meta, id) : "")));
     const results = top.map(([score, id], k) => {
       const [kind, url, title, detail] = records[k];
-      const boost = phraseBoost(words(title), query, qwords, matches);
+      let boost = phraseBoost(words(title), query, qwords, matches);
+      if (boost === 1 && pairs.length && holdsPairs(filters[k], pairs)) boost = TEXT_PHRASE_BOOST;
       return { id, score: score * boost, kind: kind === "p" ? "paper" : "person", url, href: pageHref(url), title, detail };
     });
     results.sort((a, b) => b.score - a.score || a.id - b.id);

@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from scholarsite.search.encode import NAMED_FLAG, WEIGHT_LEVELS, decode_postings, decode_varints
 from scholarsite.search.fold import STOPWORDS, fold, stem, words
+from scholarsite.search.pairs import may_hold_pair
 from scholarsite.search.rank import PREFIX_MARK, TITLE_PREFIX_LENGTHS, idf
 from scholarsite.search.shards import INDEX_DIR, REGISTER
 
@@ -23,6 +25,8 @@ TYPO_EXPANSIONS = 3
 PHRASE_BOOST = 1.5
 TITLE_START_BOOST = 1.2
 WHOLE_TITLE_BOOST = 1.2
+TEXT_PHRASE_BOOST = 1.3
+PAIR_QUERY_WORDS = 3
 NAME_BOOST = 2.0
 RESULT_LIMIT = 10
 
@@ -244,12 +248,45 @@ class Searcher:
         qwords = query_words(query)
         matches = [self.word_match(w) for w in qwords]
         ranked = sorted((-score, d) for d, score in combine(qwords, matches).items())[:limit]
+        pairs = query_pairs(qwords, matches)
         hits = []
         for negative, doc_id in ranked:
             record = self.record(doc_id)
             boost = phrase_boost(words(record[2]), query, qwords, matches)
+            if boost == 1 and pairs and holds_pairs(self.pair_filter(doc_id), pairs):
+                boost = TEXT_PHRASE_BOOST
             hits.append(Hit(doc_id, -negative * boost, record))
         return sorted(hits, key=lambda h: (-h.score, h.doc_id))
+
+    def pair_filter(self, doc_id: int) -> str:
+        per_shard = int(self.meta["b"])
+        shard = doc_id // per_shard
+        if not any(first <= shard <= last for first, last in self.meta["r"]):
+            return ""
+        return str(self.load(f"b/{shard}")[doc_id % per_shard])
+
+
+Pairs = list[tuple[set[str], set[str]]]
+
+
+def query_pairs(qwords: list[QueryWord], matches: list[WordMatch]) -> Pairs:
+    """The term sets of adjacent required words, for queries of ``PAIR_QUERY_WORDS`` or more."""
+    required = [
+        {t for t in m.terms if PREFIX_MARK not in t}
+        for w, m in zip(qwords, matches, strict=True)
+        if w.required
+    ]
+    if len(required) < PAIR_QUERY_WORDS:
+        return []
+    return list(pairwise(required))
+
+
+def holds_pairs(encoded: str, pairs: Pairs) -> bool:
+    """Whether the abstract holds every adjacent pair of query words (by its pair filter)."""
+    return all(
+        any(may_hold_pair(encoded, a, b) for a in sorted(firsts) for b in sorted(seconds))
+        for firsts, seconds in pairs
+    )
 
 
 def combine(qwords: list[QueryWord], matches: list[WordMatch]) -> dict[int, float]:

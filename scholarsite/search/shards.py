@@ -7,6 +7,8 @@ Layout under ``search/idx/`` (every file calls ``scholarsiteSearchIndex(name, da
   posting shard of each term (term dictionary; typo and prefix matching run over it).
 - ``p/<n>.js``: posting lists of a contiguous range of sorted terms.
 - ``d/<n>.js``: what a result shows (kind, url, title, detail) for ``DOCS_PER_SHARD`` documents.
+- ``b/<n>.js``: word-pair filters of the abstracts of the same documents as ``d/<n>.js``
+  (only shards holding papers; ``meta.js`` lists them as ranges).
 - ``x/<n>.js``: the plain text of ``TEXTS_PER_SHARD`` documents, for snippets on the search
   page (only papers have text; shards of people only are left out).
 """
@@ -21,6 +23,7 @@ from itertools import pairwise
 
 from scholarsite.search import SearchDoc
 from scholarsite.search.encode import encode_postings, encode_varints, quantize_weight
+from scholarsite.search.pairs import pair_filter
 from scholarsite.search.rank import all_doc_weights
 
 INDEX_DIR = "search/idx"
@@ -127,15 +130,33 @@ def write_index(docs: Sequence[SearchDoc]) -> dict[str, bytes]:
     def add(name: str, data: object) -> None:
         files[f"{INDEX_DIR}/{name}.js"] = script(name, data)
 
-    add("meta", {"n": len(ordered), "b": DOCS_PER_SHARD, "x": TEXTS_PER_SHARD, "t": list(groups)})
+    pair_shards: list[int] = []
     for number, members in enumerate(groups.values()):
         add(f"t/{number}", dictionary_shard(members, postings, packed))
     for number, lists in enumerate(packed.lists):
         add(f"p/{number}", lists)
     for number, chunk in enumerate(chunks(ordered, DOCS_PER_SHARD)):
         add(f"d/{number}", [doc_record(d) for d in chunk])
+    for number, chunk in enumerate(chunks(ordered, DOCS_PER_SHARD)):
+        filters = [pair_filter(d.text) for d in chunk]
+        if any(filters):
+            pair_shards.append(number)
+            add(f"b/{number}", filters)
     for number, chunk in enumerate(chunks(ordered, TEXTS_PER_SHARD)):
         texts = [d.text[:SNIPPET_TEXT_CHARS] for d in chunk]
         if any(texts):  # a shard of people only is never asked for
             add(f"x/{number}", texts)
-    return files
+    meta = {"n": len(ordered), "b": DOCS_PER_SHARD, "x": TEXTS_PER_SHARD, "t": list(groups)}
+    add("meta", meta | {"r": number_ranges(pair_shards)})
+    return dict(sorted(files.items()))
+
+
+def number_ranges(numbers: Sequence[int]) -> list[list[int]]:
+    """Sorted numbers as inclusive runs: ``[1, 2, 3, 7]`` -> ``[[1, 3], [7, 7]]``."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and runs[-1][1] == n - 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return runs

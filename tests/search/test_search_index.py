@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 
 from scholarsite.search import SearchDoc, build_search_index
+from scholarsite.search.pairs import may_hold_pair, pair_filter
 from scholarsite.search.query import Searcher, edit_distance, file_loader, query_words
 from scholarsite.search.shards import INDEX_DIR, REGISTER
 
@@ -170,3 +171,21 @@ def test_open_last_word_is_a_prefix_and_trailing_stopwords_are_optional() -> Non
 )
 def test_edit_distance(word: str, term: str, prefix: bool, distance: int) -> None:
     assert edit_distance(word, term, 2, prefix) == min(distance, 3)
+
+
+def test_pair_filter_holds_adjacent_words_of_the_abstract() -> None:
+    encoded = pair_filter("Sparse genes evolve across long-range synapses.")
+    assert may_hold_pair(encoded, "sparse", "gene")
+    assert may_hold_pair(encoded, "long", "range")
+    assert not may_hold_pair(encoded, "gene", "sparse")
+    assert not may_hold_pair(pair_filter(""), "sparse", "gene")
+
+
+def test_a_run_of_abstract_words_lifts_the_paper_holding_it() -> None:
+    run = "lifelong sheaf bounds interlacing knots"
+    docs = [
+        paper("a-scattered", "A", (), "knots and lifelong study; interlacing sheaf bounds appear"),
+        paper("b-run", "B", (), f"We show that {run} matter."),
+    ]
+    found = Searcher(file_loader(build_search_index(docs))).search(run)
+    assert [h.record[1] for h in found] == ["papers/b-run/", "papers/a-scattered/"]
