@@ -10,9 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from scholarsite.cite import citation_keys
 from scholarsite.config import SiteConfig, load_config
 from scholarsite.corpus import read_corpus
 from scholarsite.curation import Curation, acknowledge, load_curation
@@ -20,21 +18,14 @@ from scholarsite.errors import BuildFailed, Problem, ScholarsiteError
 from scholarsite.export import corpus_json
 from scholarsite.model import Corpus, build_corpus
 from scholarsite.output import SiteWriter, check_output_target
+from scholarsite.pagerender import RenderJob, render_pages
 from scholarsite.pages import MarkdownPage, read_pages
 from scholarsite.publish import page_urls_for_sitemap, publish_files
 from scholarsite.render import OutputPage, Renderer, site_pages
 from scholarsite.search import SearchDoc, build_search_index
 from scholarsite.text import abstract_plain_text
 from scholarsite.theme import find_theme
-from scholarsite.views import (
-    PaperSummary,
-    PaperView,
-    letter_groups,
-    paper_summary,
-    paper_view,
-    person_ref,
-    person_view,
-)
+from scholarsite.views import SiteViews
 
 Progress = Callable[[str, int, int], None]
 
@@ -45,6 +36,7 @@ class BuildOptions:
     output: Path
     base_url: str | None = None
     strict: bool = False
+    jobs: int | None = None
 
 
 @dataclass(frozen=True)
@@ -95,28 +87,18 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
     check_output_target(options.output, options.source)
     site = read_site(options.source, options.base_url)
     theme = find_theme(options.source)
-    keys = citation_keys(site.corpus)
-    problems = list(site.problems)
-    paper_views: dict[str, PaperView] = {}
-    for paper in site.corpus.papers:
-        url = site.config.base_url + paper.url if site.config.base_url else None
-        view, found = paper_view(paper, site.corpus, keys[paper.id], url)
-        paper_views[paper.id] = view
-        first = paper.sources[0]
-        problems += [Problem(first.file, first.line, message) for message in found]
-    problems = acknowledge(sorted(set(problems)), site.curation)
-    if options.strict and any(not p.acknowledged for p in problems):
-        raise BuildFailed([p for p in problems if not p.acknowledged])
+    views = SiteViews(site.corpus, site.config, site.pages)
     renderer = Renderer(theme.templates, site.config, site.pages)
-    pages = site_pages(site.corpus, site.pages, _views(site, paper_views))
+    pages = site_pages(site.corpus, site.pages)
     writer = SiteWriter(options.output)
     try:
-        total = len(pages)
-        writer.write_all(
-            renderer.render_all(
-                pages, lambda done: progress("pages", done, total) if progress else None
-            )
-        )
+        job = RenderJob(renderer, views, pages, writer.staging)
+        report = (lambda done, total: progress("pages", done, total)) if progress else None
+        written, found = render_pages(job, options.jobs, report)
+        writer.written += written
+        problems = acknowledge(sorted({*site.problems, *found}), site.curation)
+        if options.strict and any(not p.acknowledged for p in problems):
+            raise BuildFailed([p for p in problems if not p.acknowledged])
         writer.write_all(build_search_index(search_docs(site.corpus)).items())
         # Publishing: sitemap, robots.txt, feed, OpenSearch, per-paper and per-author citations.
         sitemap_urls = page_urls_for_sitemap(page.path for page in pages)
@@ -136,35 +118,6 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
         output=options.output,
         written=tuple(writer.written),
     )
-
-
-def _views(site: SiteInput, paper_views: dict[str, PaperView]) -> dict[str, Any]:
-    corpus = site.corpus
-    summaries = [paper_summary(p, corpus) for p in corpus.papers]
-    owners = {}
-    for person in corpus.people:
-        if person.profiles:
-            owners[person.id] = (person_ref(person), len(person.papers), person.profiles)
-    intro = next((p for p in site.pages if p.name == "index"), None)
-    by_year: dict[int | None, list[PaperSummary]] = {}
-    for summary in summaries:
-        by_year.setdefault(summary.year, []).append(summary)
-    return {
-        "home": {
-            "intro": intro,
-            "profiles": sorted(owners.values(), key=lambda o: o[2]),
-            "recent": summaries[: site.config.recent_papers],
-            "paper_count": len(summaries),
-            "author_count": len(corpus.people),
-        },
-        "papers": {"papers": summaries, "groups": list(by_year.items())},
-        "authors": {
-            "people": corpus.people,
-            "letters": letter_groups(list(corpus.people)),
-        },
-        "paper_views": paper_views,
-        "person_views": {p.id: person_view(p, corpus) for p in corpus.people},
-    }
 
 
 def search_docs(corpus: Corpus) -> list[SearchDoc]:

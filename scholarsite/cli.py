@@ -124,7 +124,7 @@ def summary(result: BuildResult) -> str:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    options = BuildOptions(args.source, args.output, args.base_url, args.strict)
+    options = BuildOptions(args.source, args.output, args.base_url, args.strict, args.jobs)
     result = build_site(options, TerminalProgress(sys.stderr))
     if result.problems:
         print_problems(result.problems, sys.stderr)

@@ -45,6 +45,9 @@ class BuildFailed(ScholarsiteError):
         lines = "\n".join(f"  {p}" for p in problems)
         super().__init__(f"the build failed with {len(problems)} problem(s):\n{lines}")
 
+    def __reduce__(self) -> tuple[type[BuildFailed], tuple[list[Problem]]]:
+        return (BuildFailed, (self.problems,))  # so a worker process can report it
+
 
 class UsageError(ScholarsiteError):
     """Bad command-line usage (exit code 2)."""

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,11 +21,12 @@ NOT_FOUND = "404.html"
 
 @dataclass(frozen=True)
 class OutputPage:
-    """One HTML file to render: where it goes, with which template and values."""
+    """One HTML file to render: where it goes, its template, and what its view is made from."""
 
     path: str
     template: str
-    context: dict[str, Any] = field(hash=False)
+    kind: str
+    key: str = ""
 
     @property
     def root(self) -> str:
@@ -54,6 +54,26 @@ def href(context: jinja2.runtime.Context, url: str) -> str:
     return str(context["root"]) + target
 
 
+class FragmentCache:
+    """Partials rendered once per (template, key, root) and reused: a paper's list item appears on
+    the papers list and on every author's page, and is the same markup each time."""
+
+    def __init__(self) -> None:
+        self.rendered: dict[tuple[str, str, str], Markup] = {}
+
+    @jinja2.pass_context
+    def __call__(
+        self, context: jinja2.runtime.Context, name: str, key: str, **values: Any
+    ) -> Markup:
+        root = str(context["root"])
+        cached = self.rendered.get((name, key, root))
+        if cached is None:
+            template = context.environment.get_template(name)
+            cached = Markup(template.render({**context.get_all(), **values}))
+            self.rendered[(name, key, root)] = cached
+        return cached
+
+
 def make_environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
@@ -65,6 +85,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
     )
     env.filters["json_script"] = json_script
     env.globals["href"] = href
+    env.globals["fragment"] = FragmentCache()
     return env
 
 
@@ -113,14 +134,14 @@ class Renderer:
             return None
         return self.config.base_url + page.url
 
-    def render(self, page: OutputPage) -> bytes:
+    def render(self, page: OutputPage, context: dict[str, Any]) -> bytes:
         try:
             template = self.env.get_template(page.template)
             html = template.render(
                 root=self.root_of(page),
                 page_url=page.url,
                 canonical=self.canonical(page),
-                **page.context,
+                **context,
             )
         except jinja2.TemplateError as error:
             raise BuildFailed([template_problem(error, self.templates)]) from None
@@ -128,37 +149,23 @@ class Renderer:
             raise BuildFailed([template_problem(error, self.templates)]) from None
         return html.encode("utf-8")
 
-    def render_all(
-        self, pages: list[OutputPage], progress: Callable[[int], None] | None = None
-    ) -> Iterator[tuple[str, bytes]]:
-        for index, page in enumerate(pages, start=1):
-            yield page.path, self.render(page)
-            if progress:
-                progress(index)
 
-
-def site_pages(
-    corpus: Corpus, markdown: list[MarkdownPage], views: dict[str, Any]
-) -> list[OutputPage]:
+def site_pages(corpus: Corpus, markdown: list[MarkdownPage]) -> list[OutputPage]:
     """Every HTML page of the site, in a fixed order."""
     pages = [
-        OutputPage("index.html", "home.html", views["home"]),
-        OutputPage("papers/index.html", "papers.html", views["papers"]),
-        OutputPage("authors/index.html", "authors.html", views["authors"]),
-        OutputPage("search/index.html", "search.html", {}),
-        OutputPage(NOT_FOUND, "404.html", {}),
+        OutputPage("index.html", "home.html", "home"),
+        OutputPage("papers/index.html", "papers.html", "papers"),
+        OutputPage("authors/index.html", "authors.html", "authors"),
+        OutputPage("search/index.html", "search.html", "search"),
+        OutputPage(NOT_FOUND, "404.html", "404"),
     ]
     pages += [
-        OutputPage(f"{p.name}/index.html", "page.html", {"page": p})
+        OutputPage(f"{p.name}/index.html", "page.html", "page", p.name)
         for p in markdown
         if p.name != "index"
     ]
+    pages += [OutputPage(f"{p.url}index.html", "paper.html", "paper", p.id) for p in corpus.papers]
     pages += [
-        OutputPage(f"papers/{pid}/index.html", "paper.html", {"paper": view})
-        for pid, view in views["paper_views"].items()
-    ]
-    pages += [
-        OutputPage(f"authors/{pid}/index.html", "author.html", {"person": view})
-        for pid, view in views["person_views"].items()
+        OutputPage(f"{p.url}index.html", "author.html", "person", p.id) for p in corpus.people
     ]
     return pages

@@ -1,15 +1,29 @@
-"""View objects: the small, explicit values templates see (never the model itself)."""
+"""View objects: the small, explicit values templates see (never the model itself).
+
+``SiteViews`` builds each person's reference and each paper's summary once; pages are made of
+those shared pieces, so a person listed on a thousand pages costs one object, not a thousand.
+"""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from scholarsite.cite import bibtex_entry
+from markupsafe import Markup, escape
+
+from scholarsite.cite import bibtex_entry, citation_keys, ris_entry
+from scholarsite.config import SiteConfig
 from scholarsite.model import Corpus, Paper, Person
+from scholarsite.pages import MarkdownPage
 from scholarsite.text import abstract_plain_text, render_abstract
 
 LEAD_WORDS = 24
+SUMMARY_AUTHORS = 3
+CHART_BAR = 14
+CHART_HEIGHT = 40
 
 
 @dataclass(frozen=True)
@@ -45,12 +59,14 @@ class PaperView:
     summary: PaperSummary
     authors: tuple[PersonRef, ...]
     abstract_html: str
+    abstract_text: str
     description: str
     comments: tuple[str, ...]
     profiles: tuple[ProfileRef, ...]
     sources: tuple[str, ...]
     bibtex: str
     bibtex_key: str
+    ris: str
     abs_url: str | None
     pdf_url: str | None
 
@@ -69,11 +85,20 @@ class PersonView:
     citation_name: str | None
     papers_by_year: tuple[tuple[int | None, tuple[PaperSummary, ...]], ...]
     paper_count: int
-    coauthors: tuple[tuple[PersonRef, int], ...]
+    coauthor_count: int
+    coauthors_top: Markup
+    coauthors_rest: Markup
     profiles: tuple[str, ...]
     variants: tuple[str, ...]
     chart: tuple[YearBar, ...]
     chart_max: int
+
+
+@dataclass(frozen=True)
+class LetterGroup:
+    label: str
+    anchor: str
+    people: tuple[tuple[PersonRef, int], ...]
 
 
 def person_ref(person: Person) -> PersonRef:
@@ -88,110 +113,159 @@ def lead(abstract: str) -> str:
     return text + ("…" if len(words) > LEAD_WORDS else "")
 
 
-def paper_summary(paper: Paper, corpus: Corpus, shown: int = 3) -> PaperSummary:
-    refs = _author_refs(paper, corpus)
-    return PaperSummary(
-        id=paper.id,
-        url=paper.url,
-        title=paper.title or lead(paper.abstract),
-        untitled=paper.title is None,
-        year=paper.year,
-        arxiv=paper.arxiv,
-        authors=refs[:shown],
-        author_count=len(refs),
-        authors_complete=paper.authors_complete,
-    )
+_LINK = Markup('<a href="{}{}index.html"{}>{}</a>')
+_COUNT = Markup(
+    ' <span class="count">{}<span class="visually-hidden"> shared paper{}</span></span>'
+)
+_UNNAMED = Markup(' class="unnamed"')
 
 
-def _author_refs(paper: Paper, corpus: Corpus) -> tuple[PersonRef, ...]:
-    return tuple(person_ref(corpus.people_by_id[pid]) for pid in paper.authors)
+@functools.cache
+def _person_link(ref: PersonRef, root: str) -> str:
+    return str(_LINK.format(root, ref.url, _UNNAMED if ref.unnamed else "", ref.name))
 
 
-def paper_view(
-    paper: Paper, corpus: Corpus, key: str, page_url: str | None
-) -> tuple[PaperView, tuple[str, ...]]:
-    """The paper page's view and the problems met rendering its abstract."""
-    rendered = render_abstract(paper.abstract)
-    owners = [person_ref(corpus.people_by_id[pid]) for pid in paper.profiles]
-    files = sorted({s.file for s in paper.sources})
-    profiles = []
-    for ref in owners:
-        person = corpus.people_by_id[ref.id]
-        profiles += [ProfileRef(f, ref) for f in person.profiles if f in files]
-    view = PaperView(
-        summary=paper_summary(paper, corpus),
-        authors=_author_refs(paper, corpus),
-        abstract_html=rendered.html,
-        description=lead(paper.abstract),
-        comments=paper.comments,
-        profiles=tuple(sorted(set(profiles), key=lambda p: p.file)),
-        sources=tuple(f"{s.file}:{s.line}" for s in paper.sources),
-        bibtex=bibtex_entry(paper, corpus, key, page_url),
-        bibtex_key=key,
-        abs_url=f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else None,
-        pdf_url=f"https://arxiv.org/pdf/{paper.arxiv}" if paper.arxiv else None,
-    )
-    return view, rendered.problems
+@functools.cache
+def _count(n: int) -> str:
+    return str(_COUNT.format(n, "" if n == 1 else "s"))
 
 
-def person_view(person: Person, corpus: Corpus) -> PersonView:
-    by_year: dict[int | None, list[PaperSummary]] = defaultdict(list)
-    for pid in person.papers:
-        paper = corpus.papers_by_id[pid]
-        by_year[paper.year].append(paper_summary(paper, corpus))
-    years = sorted(by_year, key=lambda y: -(y or 0))
-    counts: Counter[int | None] = Counter({y: len(by_year[y]) for y in years if y is not None})
-    return PersonView(
-        ref=person_ref(person),
-        citation_name=person.citation_name,
-        papers_by_year=tuple((y, tuple(by_year[y])) for y in years),
-        paper_count=len(person.papers),
-        coauthors=tuple((person_ref(corpus.people_by_id[pid]), n) for pid, n in person.coauthors),
-        profiles=person.profiles,
-        variants=person.variants,
-        chart=_chart(counts),
-        chart_max=max(counts.values(), default=0),
-    )
+def counted_links(items: Iterable[tuple[PersonRef, int]], root: str) -> Markup:
+    """``<li>`` links with counts, built from cached, escaped links: author pages list hundreds
+    of co-authors, the one list too long to loop over in a template at scale."""
+    return Markup("".join(f"<li>{_person_link(ref, root)}{_count(n)}</li>" for ref, n in items))
 
 
-CHART_BAR = 14
-CHART_HEIGHT = 40
+class SiteViews:
+    """Every view of one site, built lazily and shared between pages."""
+
+    COAUTHORS_SHOWN = 24
+
+    def __init__(self, corpus: Corpus, config: SiteConfig, pages: list[MarkdownPage]) -> None:
+        self.corpus = corpus
+        self.config = config
+        self.pages = pages
+        self.refs = {p.id: person_ref(p) for p in corpus.people}
+        self.summaries = {p.id: self._summary(p) for p in corpus.papers}
+        self.keys = citation_keys(corpus)
+
+    def _summary(self, paper: Paper) -> PaperSummary:
+        refs = [self.refs[pid] for pid in paper.authors[:SUMMARY_AUTHORS]]
+        return PaperSummary(
+            id=paper.id,
+            url=paper.url,
+            title=paper.title or lead(paper.abstract),
+            untitled=paper.title is None,
+            year=paper.year,
+            arxiv=paper.arxiv,
+            authors=tuple(refs),
+            author_count=len(paper.authors),
+            authors_complete=paper.authors_complete,
+        )
+
+    def page_url(self, path: str) -> str | None:
+        return self.config.base_url + path if self.config.base_url else None
+
+    def paper(self, paper: Paper) -> tuple[PaperView, tuple[str, ...]]:
+        """The paper page's view and the problems met rendering its abstract."""
+        rendered = render_abstract(paper.abstract)
+        files = {s.file for s in paper.sources}
+        profiles = {
+            ProfileRef(f, self.refs[pid])
+            for pid in paper.profiles
+            for f in self.corpus.people_by_id[pid].profiles
+            if f in files
+        }
+        url = self.page_url(paper.url)
+        view = PaperView(
+            summary=self.summaries[paper.id],
+            authors=tuple(self.refs[pid] for pid in paper.authors),
+            abstract_html=rendered.html,
+            abstract_text=abstract_plain_text(paper.abstract),
+            description=lead(paper.abstract),
+            comments=paper.comments,
+            profiles=tuple(sorted(profiles, key=lambda p: p.file)),
+            sources=tuple(f"{s.file}:{s.line}" for s in paper.sources),
+            bibtex=bibtex_entry(paper, self.corpus, self.keys[paper.id], url),
+            bibtex_key=self.keys[paper.id],
+            ris=ris_entry(paper, self.corpus, url),
+            abs_url=f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else None,
+            pdf_url=f"https://arxiv.org/pdf/{paper.arxiv}" if paper.arxiv else None,
+        )
+        return view, rendered.problems
+
+    def person(self, person: Person, root: str = "../../") -> PersonView:
+        by_year: dict[int | None, list[PaperSummary]] = defaultdict(list)
+        for pid in person.papers:
+            summary = self.summaries[pid]
+            by_year[summary.year].append(summary)
+        years = sorted(by_year, key=lambda y: -(y or 0))
+        counts: Counter[int] = Counter({y: len(by_year[y]) for y in years if y is not None})
+        coauthors = [(self.refs[pid], n) for pid, n in person.coauthors]
+        shown = self.COAUTHORS_SHOWN
+        return PersonView(
+            ref=self.refs[person.id],
+            citation_name=person.citation_name,
+            papers_by_year=tuple((y, tuple(by_year[y])) for y in years),
+            paper_count=len(person.papers),
+            coauthor_count=len(coauthors),
+            coauthors_top=counted_links(coauthors[:shown], root),
+            coauthors_rest=counted_links(coauthors[shown:], root),
+            profiles=person.profiles,
+            variants=person.variants,
+            chart=_chart(counts),
+            chart_max=max(counts.values(), default=0),
+        )
+
+    def home(self) -> dict[str, Any]:
+        owners = [
+            (self.refs[p.id], len(p.papers), p.profiles) for p in self.corpus.people if p.profiles
+        ]
+        intro = next((p for p in self.pages if p.name == "index"), None)
+        summaries = list(self.summaries.values())
+        return {
+            "intro": intro,
+            "profiles": sorted(owners, key=lambda o: o[2]),
+            "recent": summaries[: self.config.recent_papers],
+            "paper_count": len(summaries),
+            "author_count": len(self.corpus.people),
+        }
+
+    def papers(self) -> dict[str, Any]:
+        by_year: dict[int | None, list[PaperSummary]] = {}
+        for summary in self.summaries.values():  # newest first, undated last
+            by_year.setdefault(summary.year, []).append(summary)
+        return {"papers": list(self.summaries.values()), "groups": list(by_year.items())}
+
+    def authors(self) -> dict[str, Any]:
+        return {"people": self.corpus.people, "letters": self.letter_groups()}
+
+    def letter_groups(self) -> tuple[LetterGroup, ...]:
+        """People A–Z (they arrive sorted by family name), grouped by initial; others last."""
+        groups: dict[str, list[tuple[PersonRef, int]]] = defaultdict(list)
+        for person in self.corpus.people:
+            initial = person.sort_key[:1].upper()
+            label = (
+                initial if "A" <= initial <= "Z" else ("Unnamed" if person.name is None else "#")
+            )
+            groups[label].append((self.refs[person.id], len(person.papers)))
+        order = sorted(groups, key=lambda g: (g in ("#", "Unnamed"), g == "Unnamed", g))
+        return tuple(
+            LetterGroup(label, label.lower() if label != "#" else "other", tuple(groups[label]))
+            for label in order
+        )
 
 
-def _chart(counts: Counter[int | None]) -> tuple[YearBar, ...]:
+def _chart(counts: Counter[int]) -> tuple[YearBar, ...]:
     """Bars for every year from the first to the last (empty years included), oldest left."""
-    years = [y for y in counts if y is not None]
-    if not years:
+    if not counts:
         return ()
     top = max(counts.values())
-    first, last = min(years), max(years)
+    first, last = min(counts), max(counts)
     return tuple(
-        YearBar(
-            y,
-            counts.get(y, 0),
-            (y - first) * CHART_BAR,
-            round(CHART_HEIGHT * counts.get(y, 0) / top),
-        )
+        YearBar(y, counts[y], (y - first) * CHART_BAR, round(CHART_HEIGHT * counts[y] / top))
         for y in range(first, last + 1)
     )
 
 
-@dataclass(frozen=True)
-class LetterGroup:
-    label: str
-    anchor: str
-    people: tuple[tuple[PersonRef, int], ...]
-
-
-def letter_groups(people: list[Person]) -> tuple[LetterGroup, ...]:
-    """People in A–Z order (they arrive sorted by family name), grouped by initial; others last."""
-    groups: dict[str, list[tuple[PersonRef, int]]] = defaultdict(list)
-    for person in people:
-        initial = person.sort_key[:1].upper()
-        label = initial if "A" <= initial <= "Z" else ("Unnamed" if person.name is None else "#")
-        groups[label].append((person_ref(person), len(person.papers)))
-    order = sorted(groups, key=lambda g: (g in ("#", "Unnamed"), g == "Unnamed", g))
-    return tuple(
-        LetterGroup(label, label.lower() if label != "#" else "other", tuple(groups[label]))
-        for label in order
-    )
+__all__ = ["SiteViews", "counted_links", "escape", "lead", "person_ref"]

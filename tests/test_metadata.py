@@ -86,7 +86,6 @@ def test_gpt4o_highwire_tags_meet_google_scholar(site: Path) -> None:
     assert facts.meta_values("citation_pdf_url") == []
 
 
-@pytest.mark.xfail(reason="needs PaperView.abstract_text (the plain-text abstract) from views.py")
 def test_citation_abstract_is_plain_text(site: Path) -> None:
     (abstract,) = highwire(
         site, "papers/tensor-programs-v-tuning-large-neural-networks-via-zero-shot/index.html"

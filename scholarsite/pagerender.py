@@ -1,0 +1,127 @@
+"""Rendering every page, in worker processes when there are many.
+
+Workers are forked after the model and views exist, so they inherit them instead of receiving
+pickled copies; each renders a contiguous chunk of pages straight into the staging directory and
+sends back only the paths it wrote and the problems it met.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scholarsite.errors import Problem
+from scholarsite.render import OutputPage, Renderer
+from scholarsite.views import SiteViews
+
+PARALLEL_THRESHOLD = 400  # below this many pages, forking costs more than it saves
+CHUNKS_PER_JOB = 4
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    renderer: Renderer
+    views: SiteViews
+    pages: list[OutputPage]
+    staging: Path
+
+
+_JOB: RenderJob | None = None  # set in the parent just before forking; read by the workers
+
+
+def page_context(views: SiteViews, page: OutputPage) -> tuple[dict[str, Any], list[Problem]]:
+    """The template values of one page, and the problems met making them."""
+    corpus = views.corpus
+    if page.kind == "paper":
+        paper = corpus.papers_by_id[page.key]
+        view, messages = views.paper(paper)
+        first = paper.sources[0]
+        return {"paper": view}, [Problem(first.file, first.line, m) for m in messages]
+    if page.kind == "person":
+        return {"person": views.person(corpus.people_by_id[page.key])}, []
+    if page.kind == "page":
+        return {"page": next(p for p in views.pages if p.name == page.key)}, []
+    makers: dict[str, Callable[[], dict[str, Any]]] = {
+        "home": views.home,
+        "papers": views.papers,
+        "authors": views.authors,
+    }
+    return (makers[page.kind]() if page.kind in makers else {}), []
+
+
+def _render_range(bounds: tuple[int, int]) -> tuple[list[str], list[Problem]]:
+    job = _JOB
+    assert job is not None, "render workers start only from render_pages"
+    written, problems = [], []
+    for page in job.pages[bounds[0] : bounds[1]]:
+        context, found = page_context(job.views, page)
+        problems += found
+        target = job.staging / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(job.renderer.render(page, context))
+        written.append(page.path)
+    return written, problems
+
+
+def _chunks(total: int, count: int) -> list[tuple[int, int]]:
+    size = max(1, -(-total // count))
+    return [(start, min(start + size, total)) for start in range(0, total, size)]
+
+
+def render_pages(
+    job: RenderJob, jobs: int | None, progress: Callable[[int, int], None] | None = None
+) -> tuple[list[str], list[Problem]]:
+    """Render every page of ``job`` into its staging directory; returns (paths, problems)."""
+    global _JOB
+    total = len(job.pages)
+    workers = min(jobs or os.cpu_count() or 1, max(1, total // 100))
+    _JOB = job
+    try:
+        if workers <= 1 or total < PARALLEL_THRESHOLD or "fork" not in _start_methods():
+            return _in_process(total, progress)
+        return _in_workers(total, workers, progress)
+    finally:
+        _JOB = None
+
+
+def _start_methods() -> list[str]:
+    return multiprocessing.get_all_start_methods()
+
+
+def _in_process(
+    total: int, progress: Callable[[int, int], None] | None
+) -> tuple[list[str], list[Problem]]:
+    written: list[str] = []
+    problems: list[Problem] = []
+    for bounds in _chunks(total, 20):
+        paths, found = _render_range(bounds)
+        written += paths
+        problems += found
+        if progress:
+            progress(len(written), total)
+    return written, problems
+
+
+def _in_workers(
+    total: int, workers: int, progress: Callable[[int, int], None] | None
+) -> tuple[list[str], list[Problem]]:
+    results: dict[tuple[int, int], tuple[list[str], list[Problem]]] = {}
+    done = 0
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = {
+            pool.submit(_render_range, b): b for b in _chunks(total, workers * CHUNKS_PER_JOB)
+        }
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            done += len(results[futures[future]][0])
+            if progress:
+                progress(done, total)
+    written = [path for bounds in sorted(results) for path in results[bounds][0]]
+    problems = [p for bounds in sorted(results) for p in results[bounds][1]]
+    return written, problems
