@@ -13,7 +13,7 @@ from typing import Any
 from scholarsite.corpus import Name, RawProfile, RawRecord
 from scholarsite.corpus.arxiv import normalize_id
 from scholarsite.corpus.names import parse_name
-from scholarsite.errors import BuildFailed, Problem
+from scholarsite.errors import BuildFailed, Problem, SourceError
 from scholarsite.naming import abstract_key
 from scholarsite.yamlfile import LineDict, read_yaml, unknown_keys
 
@@ -62,6 +62,8 @@ def load_curation(source: Path) -> tuple[Curation, list[Problem]]:
     path = source / CURATION_NAME
     if not path.exists():
         return Curation(), []
+    if not path.resolve().is_relative_to(source.resolve()):
+        raise SourceError(CURATION_NAME, 0, "is a link to a file outside the site source")
     data = read_yaml(path, CURATION_NAME)
     if data is None:
         return Curation(), []
@@ -80,7 +82,7 @@ def load_curation(source: Path) -> tuple[Curation, list[Problem]]:
         ),
     )
     if reader.errors:
-        raise BuildFailed(reader.errors)
+        raise BuildFailed([*reader.errors, *reader.warnings])
     return curation, reader.warnings
 
 

@@ -36,9 +36,15 @@ def read_pages(source: Path) -> tuple[list[MarkdownPage], list[Problem]]:
     if not folder.is_dir():
         return [], []
     pages, problems, errors = [], [], []
+    root = source.resolve()
     for path in sorted(folder.glob("*.md")):
         rel = f"pages/{path.name}"
         name = path.stem
+        if not path.resolve().is_relative_to(root):
+            errors.append(
+                Problem(rel, 0, "is a link to a file outside the site source; copy it in")
+            )
+            continue
         if name in RESERVED or not _NAME.fullmatch(name):
             errors.append(
                 Problem(

@@ -310,7 +310,7 @@ def test_workflow_tests_builds_strictly_and_deploys() -> None:
     workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
     steps = workflow["jobs"]["build"]["steps"]
     commands = " ".join(step.get("run", "") for step in steps)
-    assert "pytest" in commands
+    assert "./test.sh" in commands
     assert "scholarsite build --strict --base-url" in commands
     assert "scholarsite check" in commands
     uses = [step.get("uses", "") for job in workflow["jobs"].values() for step in job["steps"]]
