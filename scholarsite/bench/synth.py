@@ -1052,12 +1052,28 @@ def surname_topic_queries(rng: random.Random, corpus: SynthCorpus, count: int) -
         surnames = [s for s in surnames if s in by_surname]
         if not surnames or not words_of[p]:
             continue
-        surname, word = rng.choice(surnames), rng.choice(words_of[p])
-        if sum(word in words_of[q] for q in by_surname[surname]) == 1:
-            queries.append(Query(f"{surname} {word}", "surname_topic", paper_url(corpus.papers[p])))
+        surname = rng.choice(surnames)
+        topic = distinctive_words(rng, words_of, p, by_surname[surname])
+        if topic:
+            query = f"{surname} {' '.join(topic)}"
+            queries.append(Query(query, "surname_topic", paper_url(corpus.papers[p])))
         if len(queries) == count:
             break
     return queries
+
+
+def distinctive_words(
+    rng: random.Random, words_of: Sequence[Sequence[str]], paper: int, among: Sequence[int]
+) -> tuple[str, ...]:
+    """One title word, else two, that only ``paper`` has among the papers ``among``."""
+    singles = [(w,) for w in words_of[paper]]
+    pairs = list(itertools.combinations(words_of[paper], 2))
+    for group in (singles, pairs):
+        rng.shuffle(group)
+        for words in group:
+            if sum(all(w in words_of[q] for w in words) for q in among) == 1:
+                return words
+    return ()
 
 
 def arxiv_queries(rng: random.Random, corpus: SynthCorpus, count: int) -> list[Query]:

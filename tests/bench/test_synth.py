@@ -162,10 +162,10 @@ def test_queries_point_at_ids_in_the_generated_data(site: Path) -> None:
 
 def test_queries_match_their_targets(site: Path) -> None:
     queries = json.loads((site / "queries.json").read_text(encoding="utf-8"))
-    by_url = {f"papers/{slugify(t)}/": (t, a) for t, _, a in titled_records(dumps(site))}
+    by_url = {f"papers/{slugify(t)}/": (t, a, names) for t, names, a in titled_records(dumps(site))}
     listings = "\n".join("\n".join(lines) for lines in dumps(site).values())
     for query in queries:
-        title, abstract = by_url.get(query["expect"], ("", ""))
+        title, abstract, names = by_url.get(query["expect"], ("", "", ""))
         if query["kind"] == "title":
             assert query["q"] == title
         elif query["kind"] == "prefix":
@@ -175,6 +175,10 @@ def test_queries_match_their_targets(site: Path) -> None:
         elif query["kind"] == "arxiv":
             bare = query["q"].removeprefix("arXiv:").removesuffix("v1")
             assert f"arXiv:{bare}" in listings
+        elif query["kind"] == "surname_topic":
+            surname, *words = query["q"].split()
+            assert f"{surname}, " in names
+            assert all(word in title.lower() for word in words)
         elif query["kind"] == "author_ascii":
             assert query["q"].isascii()
 
