@@ -817,6 +817,17 @@ def slugify_heading(title: str) -> str:
     return slug or "section"
 
 
+_LANGUAGE = re.compile(r"[A-Za-z0-9_+#.-]{1,40}")
+
+
+def _plain_fence_languages_rule(state: StateCore) -> None:
+    """A code fence's language becomes a class name: keep it only when it is a plain word."""
+    for token in state.tokens:
+        if token.type == "fence":
+            word = token.info.split(maxsplit=1)[0] if token.info.strip() else ""
+            token.info = word if _LANGUAGE.fullmatch(word) else ""
+
+
 def _page_parser() -> MarkdownIt:
     md = _SafeMarkdown("commonmark", {"html": False, "xhtmlOut": False, "maxNesting": 20})
     md.disable(["html_block", "html_inline"])
@@ -824,6 +835,7 @@ def _page_parser() -> MarkdownIt:
     _add_tex_rules(md, before="escape")
     md.core.ruler.push("bare_urls", _bare_urls_rule)
     md.core.ruler.push("drop_unsafe_links", _drop_unsafe_links_rule)
+    md.core.ruler.push("plain_fence_languages", _plain_fence_languages_rule)
     anchors_plugin(md, min_level=1, max_level=6, slug_func=slugify_heading)
     return md
 

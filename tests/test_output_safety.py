@@ -51,14 +51,15 @@ def siblings(folder: Path) -> list[str]:
 _DIE_AFTER_WRITES = """
 import os, sys
 from pathlib import Path
-from scholarsite import output
 from scholarsite.build import BuildOptions, build_site
-original = output.SiteWriter.write
-def dying_write(self, rel, data):
-    if len(self.written) == int(sys.argv[3]):
+original = Path.write_bytes
+written = []
+def dying_write(self, data):
+    if len(written) == int(sys.argv[3]):
         os._exit(3)
-    original(self, rel, data)
-output.SiteWriter.write = dying_write
+    written.append(self)
+    return original(self, data)
+Path.write_bytes = dying_write
 build_site(BuildOptions(Path(sys.argv[1]), Path(sys.argv[2])))
 """
 
