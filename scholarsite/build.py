@@ -16,6 +16,7 @@ from scholarsite.corpus import read_corpus
 from scholarsite.curation import Curation, acknowledge, load_curation
 from scholarsite.errors import BuildFailed, Problem, ScholarsiteError
 from scholarsite.export import corpus_json
+from scholarsite.incremental import SiteState, pages_to_render
 from scholarsite.model import Corpus, build_corpus
 from scholarsite.output import SiteWriter, check_output_target
 from scholarsite.pagerender import RenderJob, render_pages
@@ -48,6 +49,8 @@ class BuildResult:
     seconds: float
     output: Path
     written: tuple[str, ...] = ()
+    rendered: int = 0
+    state: SiteState | None = None
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
@@ -82,7 +85,11 @@ def read_site(source: Path, base_url: str | None = None) -> SiteInput:
     return SiteInput(config.with_base_url(base_url), curation, corpus, pages, problems)
 
 
-def build_site(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+def build_site(
+    options: BuildOptions, progress: Progress | None = None, previous: SiteState | None = None
+) -> BuildResult:
+    """Build the site. Given the state of the previous build into the same output (the preview
+    server keeps it), only the pages whose inputs changed are rendered and written."""
     started = time.perf_counter()
     check_output_target(options.output, options.source)
     site = read_site(options.source, options.base_url)
@@ -90,13 +97,19 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
     views = SiteViews(site.corpus, site.config, site.pages)
     renderer = Renderer(theme.templates, site.config, site.pages)
     pages = site_pages(site.corpus, site.pages)
-    writer = SiteWriter(options.output)
+    writer = SiteWriter(options.output, update=previous is not None)
+    todo = pages
+    if previous is not None and writer.update:
+        todo = pages_to_render(previous, SiteState.of(views, theme.templates), pages, renderer.env)
     try:
-        job = RenderJob(renderer, views, pages, writer.staging)
+        job = RenderJob(renderer, views, todo, writer.staging)
         report = (lambda done, total: progress("pages", done, total)) if progress else None
         written, found = render_pages(job, options.jobs, report)
         writer.written += written
-        problems = acknowledge(sorted({*site.problems, *found}), site.curation)
+        writer.site_files.update(page.path for page in pages)
+        page_problems = _page_problems(previous, pages, todo, found)
+        rendering = [p for found_here in page_problems.values() for p in found_here]
+        problems = acknowledge(sorted({*site.problems, *rendering}), site.curation)
         if options.strict and any(not p.acknowledged for p in problems):
             raise BuildFailed([p for p in problems if not p.acknowledged])
         writer.write_all(build_search_index(search_docs(site.corpus)).items())
@@ -105,7 +118,10 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
         writer.write_all(sorted(publish_files(site.corpus, site.config, sitemap_urls).items()))
         writer.write("corpus.json", corpus_json(site.corpus, problems))
         writer.copy_tree(theme.static, "static")
-        writer.commit()
+        if writer.update:
+            writer.commit_update()
+        else:
+            writer.commit()
     except BaseException:
         writer.abort()
         raise
@@ -117,7 +133,27 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
         seconds=time.perf_counter() - started,
         output=options.output,
         written=tuple(writer.written),
+        rendered=len(todo),
+        state=SiteState.of(views, theme.templates, page_problems),
     )
+
+
+def _page_problems(
+    previous: SiteState | None,
+    pages: list[OutputPage],
+    rendered: list[OutputPage],
+    found: list[tuple[str, Problem]],
+) -> dict[str, tuple[Problem, ...]]:
+    """Problems by page: fresh ones for rendered pages, the last build's for the others."""
+    result: dict[str, list[Problem]] = {}
+    if previous is not None:
+        fresh = {page.path for page in rendered}
+        for page in pages:
+            if page.path not in fresh and page.path in previous.page_problems:
+                result[page.path] = list(previous.page_problems[page.path])
+    for path, problem in found:
+        result.setdefault(path, []).append(problem)
+    return {path: tuple(problems) for path, problems in result.items()}
 
 
 def search_docs(corpus: Corpus) -> list[SearchDoc]:

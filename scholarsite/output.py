@@ -103,6 +103,20 @@ def marker_text(files: Iterable[str]) -> bytes:
     return (_MARKER_HEAD + _FILES_HEADING + "".join(f"{f}\n" for f in sorted(files))).encode()
 
 
+def _remove_empty_parents(path: Path, root: Path) -> None:
+    folder = path.parent
+    while folder != root and folder.is_relative_to(root) and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
 def recover_interrupted_swap(output: Path) -> None:
     """Put a previous build back if a swap was interrupted between its two renames."""
     if output.exists():
@@ -114,9 +128,14 @@ def recover_interrupted_swap(output: Path) -> None:
 
 
 class SiteWriter:
-    """Collects files in a staging directory; ``commit`` swaps it in, ``abort`` removes it."""
+    """Collects files in a staging directory; ``commit`` swaps it in, ``abort`` removes it.
 
-    def __init__(self, output: Path) -> None:
+    With ``update=True`` (rebuilds in the preview server) the staging directory holds only the
+    files that changed; ``commit_update`` moves each into place and removes files the site no
+    longer has.
+    """
+
+    def __init__(self, output: Path, update: bool = False) -> None:
         self.output = output.resolve()
         self.output.parent.mkdir(parents=True, exist_ok=True)
         recover_interrupted_swap(self.output)
@@ -124,6 +143,8 @@ class SiteWriter:
             tempfile.mkdtemp(prefix=f".{self.output.name}.tmp-", dir=self.output.parent)
         )
         self.written: list[str] = []
+        self.site_files: set[str] = set()
+        self.update = update and (self.output / MARKER).is_file()
 
     def _target(self, rel: str) -> Path:
         target = self.staging / rel
@@ -133,6 +154,9 @@ class SiteWriter:
 
     def write(self, rel: str, data: bytes) -> None:
         target = self._target(rel)
+        self.site_files.add(rel)
+        if self.update and _holds(self.output / rel, data):
+            return
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         self.written.append(rel)
@@ -170,6 +194,20 @@ class SiteWriter:
         os.rename(self.staging, self.output)
         if old is not None:
             shutil.rmtree(old)
+
+    def commit_update(self) -> None:
+        """Move the changed files into the output one by one, then drop files no longer built."""
+        keep = self.site_files
+        previous = written_files(self.output) or set()
+        for rel in files_under(self.staging):
+            target = self.output / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.staging / rel, target)
+        for rel in sorted(previous - keep - {MARKER}):
+            (self.output / rel).unlink(missing_ok=True)
+            _remove_empty_parents(self.output / rel, self.output)
+        (self.output / MARKER).write_bytes(marker_text(keep))
+        shutil.rmtree(self.staging, ignore_errors=True)
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)

@@ -54,13 +54,17 @@ def page_context(views: SiteViews, page: OutputPage) -> tuple[dict[str, Any], li
     return (makers[page.kind]() if page.kind in makers else {}), []
 
 
-def _render_range(bounds: tuple[int, int]) -> tuple[list[str], list[Problem]]:
+PageProblems = list[tuple[str, Problem]]  # (page path, problem met rendering it)
+
+
+def _render_range(bounds: tuple[int, int]) -> tuple[list[str], PageProblems]:
     job = _JOB
     assert job is not None, "render workers start only from render_pages"
-    written, problems = [], []
+    written: list[str] = []
+    problems: PageProblems = []
     for page in job.pages[bounds[0] : bounds[1]]:
         context, found = page_context(job.views, page)
-        problems += found
+        problems += [(page.path, problem) for problem in found]
         target = job.staging / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(job.renderer.render(page, context))
@@ -75,7 +79,7 @@ def _chunks(total: int, count: int) -> list[tuple[int, int]]:
 
 def render_pages(
     job: RenderJob, jobs: int | None, progress: Callable[[int, int], None] | None = None
-) -> tuple[list[str], list[Problem]]:
+) -> tuple[list[str], PageProblems]:
     """Render every page of ``job`` into its staging directory; returns (paths, problems)."""
     global _JOB
     total = len(job.pages)
@@ -95,9 +99,9 @@ def _start_methods() -> list[str]:
 
 def _in_process(
     total: int, progress: Callable[[int, int], None] | None
-) -> tuple[list[str], list[Problem]]:
+) -> tuple[list[str], PageProblems]:
     written: list[str] = []
-    problems: list[Problem] = []
+    problems: PageProblems = []
     for bounds in _chunks(total, 20):
         paths, found = _render_range(bounds)
         written += paths
@@ -109,8 +113,8 @@ def _in_process(
 
 def _in_workers(
     total: int, workers: int, progress: Callable[[int, int], None] | None
-) -> tuple[list[str], list[Problem]]:
-    results: dict[tuple[int, int], tuple[list[str], list[Problem]]] = {}
+) -> tuple[list[str], PageProblems]:
+    results: dict[tuple[int, int], tuple[list[str], PageProblems]] = {}
     done = 0
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:

@@ -7,28 +7,33 @@ from pathlib import Path
 
 from scholarsite.build import BuildOptions, build_site
 from scholarsite.errors import BuildFailed, ScholarsiteError
+from scholarsite.incremental import SiteState
 from scholarsite.server import BuildFunction, BuildOutcome, serve
 from scholarsite.theme import Theme, find_theme
 
 
 def make_build_function(options: BuildOptions, theme: Theme) -> BuildFunction:
-    """A full build, except that changes only to theme static files just copy those files."""
+    """The first build is full; later ones render only the pages whose inputs changed, and a
+    change to theme static files only copies those files."""
     static = theme.static.resolve()
+    last: list[SiteState] = []
 
     def build(changed: frozenset[Path] | None) -> BuildOutcome:
         if changed and all(p.resolve().is_relative_to(static) for p in changed):
             return _copy_static(changed, static, options.output)
         try:
-            result = build_site(options)
+            result = build_site(options, previous=last[-1] if last and changed else None)
         except BuildFailed as failure:
             return BuildOutcome(False, tuple(str(p) for p in failure.problems))
         except ScholarsiteError as error:
             return BuildOutcome(False, (str(error),))
+        if result.state is not None:
+            last[:] = [result.state]
         for problem in result.warnings:
             print(f"warning: {problem}", flush=True)
         print(
-            f"built {result.pages} pages, {len(result.warnings)} warnings "
-            f"in {result.seconds:.2f} s",
+            f"built {result.pages} pages ({result.rendered} rendered), "
+            f"{len(result.warnings)} warnings in {result.seconds:.2f} s",
             flush=True,
         )
         return BuildOutcome(True, (), result.written)

@@ -1,0 +1,130 @@
+"""Which pages a rebuild must render again, from what changed since the last build.
+
+A page is rendered again when something it shows changed: its paper or person, the names and
+urls it links to, the paper summaries it lists, or a template it is made from (followed through
+``extends``, ``include``, ``import`` and ``fragment`` calls). List pages are always rendered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta
+
+from scholarsite.config import SiteConfig
+from scholarsite.errors import Problem
+from scholarsite.model import Corpus
+from scholarsite.pages import MarkdownPage
+from scholarsite.render import OutputPage
+from scholarsite.views import PaperSummary, PersonRef, SiteViews
+
+_FRAGMENT = re.compile(r"""fragment\(\s*["']([^"']+)["']""")
+
+
+@dataclass(frozen=True)
+class SiteState:
+    """What one build leaves behind for the next one to compare with."""
+
+    corpus: Corpus
+    refs: Mapping[str, PersonRef]
+    summaries: Mapping[str, PaperSummary]
+    keys: Mapping[str, str]
+    config: SiteConfig
+    markdown: tuple[MarkdownPage, ...]
+    templates: Mapping[str, str]
+    page_problems: Mapping[str, tuple[Problem, ...]]
+
+    @classmethod
+    def of(
+        cls,
+        views: SiteViews,
+        templates: Path,
+        page_problems: Mapping[str, tuple[Problem, ...]] | None = None,
+    ) -> SiteState:
+        return cls(
+            views.corpus,
+            views.refs,
+            views.summaries,
+            views.keys,
+            views.config,
+            tuple(views.pages),
+            template_digests(templates),
+            page_problems or {},
+        )
+
+
+def template_digests(templates: Path) -> dict[str, str]:
+    """Every template file by name, with a digest of its bytes."""
+    return {
+        path.relative_to(templates).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(templates.rglob("*"))
+        if path.is_file() and not path.name.startswith(".") and "__pycache__" not in path.parts
+    }
+
+
+def template_dependencies(env: jinja2.Environment, name: str) -> set[str]:
+    """``name`` and every template it pulls in, transitively."""
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        loader = env.loader
+        assert loader is not None
+        source = loader.get_source(env, current)[0]
+        found = set(meta.find_referenced_templates(env.parse(source)))
+        found |= set(_FRAGMENT.findall(source))
+        todo += [t for t in found if t]
+    return seen
+
+
+def _changed(old: Mapping[str, object], new: Mapping[str, object], keys: Iterable[str]) -> bool:
+    return any(old.get(key) != new.get(key) for key in keys)
+
+
+def pages_to_render(
+    old: SiteState, new: SiteState, pages: list[OutputPage], env: jinja2.Environment
+) -> list[OutputPage]:
+    """The pages whose output may differ from the last build's."""
+    if old.config != new.config or old.markdown != new.markdown:
+        return pages
+    changed_templates = {
+        name
+        for name in old.templates.keys() | new.templates.keys()
+        if old.templates.get(name) != new.templates.get(name)
+    }
+    deps = {t: template_dependencies(env, t) for t in {p.template for p in pages}}
+    corpus, before = new.corpus, old.corpus
+    result = []
+    for page in pages:
+        if deps[page.template] & changed_templates:
+            result.append(page)
+        elif page.kind == "paper":
+            paper = corpus.papers_by_id[page.key]
+            people = (*paper.authors, *paper.profiles)
+            if (
+                before.papers_by_id.get(page.key) != paper
+                or old.keys.get(page.key) != new.keys.get(page.key)
+                or _changed(old.refs, new.refs, people)
+                or _changed(before.people_by_id, corpus.people_by_id, paper.profiles)
+            ):
+                result.append(page)
+        elif page.kind == "person":
+            person = corpus.people_by_id[page.key]
+            if (
+                before.people_by_id.get(page.key) != person
+                or _changed(old.summaries, new.summaries, person.papers)
+                or _changed(old.refs, new.refs, (pid for pid, _ in person.coauthors))
+                or old.refs.get(page.key) != new.refs.get(page.key)
+            ):
+                result.append(page)
+        else:
+            result.append(page)
+    return result
