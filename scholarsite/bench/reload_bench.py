@@ -1,0 +1,139 @@
+"""``python -m scholarsite.bench.reload_bench``: edit-to-reload time inside ``scholarsite serve``.
+
+Starts the preview server on a copy of a site, listens on its live-reload event stream like a
+browser tab does, then repeatedly edits one input and times how long after the write the
+``reload`` event arrives (the server sends it once the rebuilt files are in place). Prints the
+median and spread over the repeats, for the shipped site (a curated title edit) and for a
+synthetic corpus of ``--size`` papers (a one-dump edit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import socket
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from scholarsite.bench.synth import write_corpus
+from scholarsite.build import BuildOptions
+from scholarsite.preview import make_build_function
+from scholarsite.server import EVENTS_PATH, PreviewServer
+from scholarsite.theme import find_theme
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def _events(port: int) -> Callable[[float], str | None]:
+    """A reader of the event stream: returns the next event's name."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+    sock.sendall(f"GET {EVENTS_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+    stream = sock.makefile("rb")
+
+    def next_event(timeout: float) -> str | None:
+        sock.settimeout(timeout)
+        name = None
+        while True:
+            line = stream.readline()
+            if not line:
+                return None
+            text = line.decode().strip()
+            if text.startswith("event:"):
+                name = text.split(":", 1)[1].strip()
+            elif not text and name:
+                return name
+
+    return next_event
+
+
+def measure(source: Path, edit: Callable[[int], None], repeats: int) -> list[float]:
+    output = source.parent / "build"
+    theme = find_theme(source)
+    server = PreviewServer(
+        make_build_function(BuildOptions(source, output), theme),
+        output,
+        [source, theme.templates, theme.static],
+        port=0,
+        log=lambda _line: None,
+    )
+    port = server.start()
+    try:
+        next_event = _events(port)
+        assert next_event(30) == "hello"
+        times = []
+        for attempt in range(repeats):
+            started = time.perf_counter()
+            edit(attempt)
+            while (name := next_event(120)) != "reload":
+                if name == "error":
+                    raise RuntimeError("the rebuild failed")
+            times.append(time.perf_counter() - started)
+            time.sleep(0.3)
+        return times
+    finally:
+        server.stop()
+
+
+def shipped_site(workdir: Path) -> Path:
+    source = workdir / "shipped" / "site_src"
+    shutil.copytree(ROOT / "site_src", source)
+    return source
+
+
+def edit_curated_title(source: Path) -> Callable[[int], None]:
+    curation = source / "curation.yaml"
+    text = curation.read_text(encoding="utf-8")
+
+    def edit(attempt: int) -> None:
+        new = text.replace("Learn2Hop: Learned", f"Learn2Hop ({attempt}): Learned")
+        curation.write_text(new, encoding="utf-8")
+
+    return edit
+
+
+def edit_one_dump(source: Path) -> Callable[[int], None]:
+    dump = sorted((source / "corpus").iterdir())[len(list((source / "corpus").iterdir())) // 2]
+    text = dump.read_text(encoding="utf-8")
+
+    def edit(attempt: int) -> None:
+        dump.write_text(
+            text.replace(" the ", f" the{' ' * (attempt % 2 + 1)}", 1), encoding="utf-8"
+        )
+
+    return edit
+
+
+def report(label: str, times: list[float]) -> None:
+    print(
+        f"{label:<34} median {statistics.median(times) * 1000:7.0f} ms   "
+        f"min {min(times) * 1000:6.0f} ms   max {max(times) * 1000:6.0f} ms   (n={len(times)})",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=10_000, help="synthetic papers (0: skip)")
+    parser.add_argument("--repeats", type=int, default=10)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="scholarsite-reload-") as tmp:
+        workdir = Path(tmp)
+        source = shipped_site(workdir)
+        report(
+            "shipped site, curated title edit",
+            measure(source, edit_curated_title(source), args.repeats),
+        )
+        if args.size:
+            write_corpus(workdir / "synth", args.size)
+            source = workdir / "synth" / "site_src"
+            report(
+                f"{args.size} papers, one dump edited",
+                measure(source, edit_one_dump(source), args.repeats),
+            )
+
+
+if __name__ == "__main__":
+    main()
