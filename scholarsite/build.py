@@ -6,6 +6,7 @@ when the whole site has been rendered.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,9 +17,10 @@ from scholarsite.corpus import read_corpus
 from scholarsite.curation import Curation, acknowledge, load_curation
 from scholarsite.errors import BuildFailed, Problem, ScholarsiteError
 from scholarsite.export import corpus_json
+from scholarsite.fingerprint import input_digest
 from scholarsite.incremental import SiteState, pages_to_render
 from scholarsite.model import Corpus, build_corpus
-from scholarsite.output import SiteWriter, check_output_target
+from scholarsite.output import SiteWriter, check_output_target, marker_inputs
 from scholarsite.pagerender import RenderJob, render_pages
 from scholarsite.pages import MarkdownPage, read_pages
 from scholarsite.publish import page_urls_for_sitemap, publish_files
@@ -51,6 +53,7 @@ class BuildResult:
     written: tuple[str, ...] = ()
     rendered: int = 0
     state: SiteState | None = None
+    up_to_date: bool = False
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
@@ -92,12 +95,18 @@ def build_site(
     server keeps it), only the pages whose inputs changed are rendered and written."""
     started = time.perf_counter()
     check_output_target(options.output, options.source)
-    site = read_site(options.source, options.base_url)
     theme = find_theme(options.source)
+    inputs = input_digest(
+        (options.source, theme.templates, theme.static), f"base_url={options.base_url}"
+    )
+    if previous is None and marker_inputs(options.output) == inputs:
+        return _up_to_date(options, started)
+    site = read_site(options.source, options.base_url)
     views = SiteViews(site.corpus, site.config, site.pages)
     renderer = Renderer(theme.templates, site.config, site.pages)
     pages = site_pages(site.corpus, site.pages)
     writer = SiteWriter(options.output, update=previous is not None)
+    writer.inputs = inputs
     todo = pages
     if previous is not None and writer.update:
         todo = pages_to_render(previous, SiteState.of(views, theme.templates), pages, renderer.env)
@@ -135,6 +144,25 @@ def build_site(
         written=tuple(writer.written),
         rendered=len(todo),
         state=SiteState.of(views, theme.templates, page_problems),
+    )
+
+
+def _up_to_date(options: BuildOptions, started: float) -> BuildResult:
+    """The result of a build whose inputs are those of the build already in ``output``."""
+    data = json.loads((options.output / "corpus.json").read_text(encoding="utf-8"))
+    problems = tuple(
+        Problem(w["file"], w["line"], w["message"], w["acknowledged"]) for w in data["warnings"]
+    )
+    if options.strict and any(not p.acknowledged for p in problems):
+        raise BuildFailed([p for p in problems if not p.acknowledged])
+    return BuildResult(
+        papers=len(data["papers"]),
+        authors=len(data["authors"]),
+        pages=0,
+        problems=problems,
+        seconds=time.perf_counter() - started,
+        output=options.output,
+        up_to_date=True,
     )
 
 

@@ -114,6 +114,12 @@ class TerminalProgress:
 
 def summary(result: BuildResult) -> str:
     warnings = len(result.warnings)
+    if result.up_to_date:
+        return (
+            f"Up to date: {result.papers} papers, {result.authors} authors, {warnings} warning"
+            f"{'s' if warnings != 1 else ''}; nothing changed since the last build "
+            f"({result.seconds:.2f} s) → {result.output}"
+        )
     acknowledged = len(result.problems) - warnings
     ack = f" ({acknowledged} acknowledged)" if acknowledged else ""
     return (

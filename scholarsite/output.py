@@ -99,8 +99,26 @@ def written_files(output: Path) -> set[str] | None:
     return {line for line in listed.splitlines() if line}
 
 
-def marker_text(files: Iterable[str]) -> bytes:
-    return (_MARKER_HEAD + _FILES_HEADING + "".join(f"{f}\n" for f in sorted(files))).encode()
+_INPUTS = "Inputs: "
+
+
+def marker_text(files: Iterable[str], inputs: str = "") -> bytes:
+    head = _MARKER_HEAD + (f"{_INPUTS}{inputs}\n" if inputs else "")
+    return (head + _FILES_HEADING + "".join(f"{f}\n" for f in sorted(files))).encode()
+
+
+def marker_inputs(output: Path) -> str | None:
+    """The input digest the last build recorded, when its every file is still in place."""
+    marker = output / MARKER
+    if not marker.is_file() or marker.is_symlink():
+        return None
+    head, _, listed = marker.read_text(encoding="utf-8", errors="replace").partition(_FILES_HEADING)
+    inputs = next(
+        (line[len(_INPUTS) :] for line in head.splitlines() if line.startswith(_INPUTS)), None
+    )
+    if inputs is None or not all((output / rel).is_file() for rel in listed.splitlines() if rel):
+        return None
+    return inputs
 
 
 def _remove_empty_parents(path: Path, root: Path) -> None:
@@ -144,6 +162,7 @@ class SiteWriter:
         )
         self.written: list[str] = []
         self.site_files: set[str] = set()
+        self.inputs = ""
         self.update = update and (self.output / MARKER).is_file()
 
     def _target(self, rel: str) -> Path:
@@ -184,7 +203,7 @@ class SiteWriter:
 
     def commit(self) -> None:
         """Swap the staging directory in; the previous build is removed only after the swap."""
-        (self.staging / MARKER).write_bytes(marker_text(files_under(self.staging)))
+        (self.staging / MARKER).write_bytes(marker_text(files_under(self.staging), self.inputs))
         os.chmod(self.staging, 0o755)
         old = None
         if self.output.exists():
@@ -206,7 +225,7 @@ class SiteWriter:
         for rel in sorted(previous - keep - {MARKER}):
             (self.output / rel).unlink(missing_ok=True)
             _remove_empty_parents(self.output / rel, self.output)
-        (self.output / MARKER).write_bytes(marker_text(keep))
+        (self.output / MARKER).write_bytes(marker_text(keep, self.inputs))
         shutil.rmtree(self.staging, ignore_errors=True)
 
     def abort(self) -> None:

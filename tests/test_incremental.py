@@ -5,7 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from scholarsite.build import BuildOptions, BuildResult, build_site
+from scholarsite.errors import BuildFailed
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -14,7 +17,7 @@ def tree(root: Path) -> dict[str, bytes]:
 
 def rebuild_and_compare(source: Path, tmp_path: Path, first: BuildResult) -> BuildResult:
     again = build_site(BuildOptions(source, tmp_path / "live"), previous=first.state)
-    cold = build_site(BuildOptions(source, tmp_path / "cold"))
+    build_site(BuildOptions(source, tmp_path / "cold"))
     assert tree(tmp_path / "live") == tree(tmp_path / "cold")
     return again
 
@@ -24,7 +27,9 @@ def test_nothing_changed_renders_only_list_pages(site_copy: Path, tmp_path: Path
     again = rebuild_and_compare(site_copy, tmp_path, first)
     assert again.rendered == 6  # home, papers, authors, search, 404, about
     lists = {"papers/index.html", "authors/index.html"}
-    assert not [p for p in again.written if p.startswith(("papers/", "authors/")) and p not in lists]
+    assert not [
+        p for p in again.written if p.startswith(("papers/", "authors/")) and p not in lists
+    ]
 
 
 def test_a_curated_title_renders_its_paper_and_its_authors(site_copy: Path, tmp_path: Path) -> None:
@@ -39,7 +44,9 @@ def test_a_curated_title_renders_its_paper_and_its_authors(site_copy: Path, tmp_
     assert "authors/sam-schoenholz/index.html" in pages
     assert "authors/cheng-lu/index.html" not in pages
     assert again.rendered < 20
-    assert not (tmp_path / "live/papers/learn2hop-learned-optimization-on-rough-landscapes").exists()
+    assert not (
+        tmp_path / "live/papers/learn2hop-learned-optimization-on-rough-landscapes"
+    ).exists()
 
 
 def test_a_template_change_renders_the_pages_using_it(site_copy: Path, tmp_path: Path) -> None:
@@ -48,8 +55,40 @@ def test_a_template_change_renders_the_pages_using_it(site_copy: Path, tmp_path:
     shutil.copytree(Path(__file__).resolve().parent.parent / "static", site_copy.parent / "static")
     first = build_site(BuildOptions(site_copy, tmp_path / "live"))
     page = theme / "page.html"
-    page.write_text(page.read_text().replace('<article class="prose">', '<article class="prose x">'))
+    page.write_text(
+        page.read_text().replace('<article class="prose">', '<article class="prose x">')
+    )
     again = rebuild_and_compare(site_copy, tmp_path, first)
     assert again.rendered == 6  # the about page, and the list pages that are always rendered
     assert "about/index.html" in again.written
     assert 'class="prose x"' in (tmp_path / "live/about/index.html").read_text()
+
+
+def test_a_second_build_with_nothing_changed_stops_at_once(site_copy: Path, tmp_path: Path) -> None:
+    first = build_site(BuildOptions(site_copy, tmp_path / "out"))
+    before = tree(tmp_path / "out")
+    again = build_site(BuildOptions(site_copy, tmp_path / "out"))
+    assert again.up_to_date and not first.up_to_date
+    assert (again.papers, again.authors) == (first.papers, first.authors)
+    assert again.problems == first.problems
+    assert tree(tmp_path / "out") == before
+
+
+def test_any_change_or_a_missing_output_file_builds_again(site_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_site(BuildOptions(site_copy, out))
+    (out / "about" / "index.html").unlink()
+    assert not build_site(BuildOptions(site_copy, out)).up_to_date
+    assert (out / "about" / "index.html").is_file()
+    (site_copy / "pages" / "about.md").write_text("# About\n\nChanged.\n", encoding="utf-8")
+    assert not build_site(BuildOptions(site_copy, out)).up_to_date
+    assert not build_site(BuildOptions(site_copy, out, base_url="https://x.org/")).up_to_date
+
+
+def test_strict_still_fails_on_the_stored_warnings(site_copy: Path, tmp_path: Path) -> None:
+    (site_copy / "curation.yaml").unlink()
+    out = tmp_path / "out"
+    build_site(BuildOptions(site_copy, out))
+    with pytest.raises(BuildFailed) as failure:
+        build_site(BuildOptions(site_copy, out, strict=True))
+    assert any("no owner" in p.message for p in failure.value.problems)
