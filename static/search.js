@@ -197,7 +197,19 @@
     const weight = factor * idf(meta.n, dict.freqs[i]);
     return { ids: decoded.ids, scores: decoded.levels.map((l) => (weight * (l % NAMED)) / LEVELS), named: decoded.levels.map((l) => l >= NAMED) };
   };
+  /** The posting shard a term would be in (a guess: the dictionary has the last word). */
+  const likelyShard = (meta, term) => {
+    let low = 0, high = meta.f.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (meta.f[mid] <= term) low = mid + 1; else high = mid;
+    }
+    return low;
+  };
+  const prefetch = (meta, term) => load("p/" + likelyShard(meta, term)).catch(() => "the real lookup reports failures");
   const wordMatch = async (meta, qw) => {
+    if (!(qw.open && qw.word.length === 1)) prefetch(meta, stem(qw.word));
+    if (qw.open && qw.word.length <= 3) prefetch(meta, qw.word + MARK);
     const dict = await dictionary(meta, stem(qw.word));
     const expansions = dict && !(qw.open && qw.word.length === 1) ? expand(dict, qw) : [];
     if (qw.open && qw.word.length <= 3) expansions.push([qw.word + MARK, PREFIX_WEIGHT]);

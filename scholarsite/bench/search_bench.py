@@ -112,6 +112,7 @@ class GzipHandler(BaseHTTPRequestHandler):
     """Static files, gzip-encoded when that is smaller (as GitHub Pages and most hosts do)."""
 
     protocol_version = "HTTP/1.1"  # keep-alive, like a real host
+    disable_nagle_algorithm = True  # else headers and body wait on delayed ACKs (40 ms)
     root: Path
     cache: dict[Path, tuple[bytes, bytes]]
 

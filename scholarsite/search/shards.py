@@ -2,7 +2,8 @@
 
 Layout under ``search/idx/`` (every file calls ``scholarsiteSearchIndex(name, data)``):
 
-- ``meta.js``: document count, documents per shard, the term-dictionary prefixes.
+- ``meta.js``: document count, documents per shard, the term-dictionary prefixes, the
+  first term of each posting shard.
 - ``t/<n>.js``: the sorted terms that share a prefix, with document frequencies and the
   posting shard of each term (term dictionary; typo and prefix matching run over it).
 - ``p/<n>.js``: posting lists of a contiguous range of sorted terms.
@@ -147,8 +148,18 @@ def write_index(docs: Sequence[SearchDoc]) -> dict[str, bytes]:
         if any(texts):  # a shard of people only is never asked for
             add(f"x/{number}", texts)
     meta = {"n": len(ordered), "b": DOCS_PER_SHARD, "x": TEXTS_PER_SHARD, "t": list(groups)}
-    add("meta", meta | {"r": number_ranges(pair_shards)})
+    add("meta", meta | {"r": number_ranges(pair_shards), "f": first_terms(packed)})
     return dict(sorted(files.items()))
+
+
+def first_terms(packed: PostingShards) -> list[str]:
+    """The first term of every posting shard after the first: the client fetches the likely
+    posting shard of a word at the same time as its dictionary shard."""
+    firsts: dict[int, str] = {}
+    for term, shard in packed.shard_of.items():
+        if shard not in firsts or term < firsts[shard]:
+            firsts[shard] = term
+    return [firsts[shard] for shard in sorted(firsts) if shard > 0]
 
 
 def number_ranges(numbers: Sequence[int]) -> list[list[int]]:
