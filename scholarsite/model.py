@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from scholarsite.corpus import Name, RawProfile, RawRecord
 from scholarsite.corpus.arxiv import normalize_id, year_of
@@ -324,9 +325,11 @@ def _persons(people: _People, papers: list[Paper], person_ids: dict[Handle, str]
         for pid in dict.fromkeys((*paper.authors, *paper.profiles)):
             papers_of[pid].append(paper.id)
         if paper.authors_complete:
-            listed = set(paper.authors)
+            listed = tuple(set(paper.authors))
             for pid in listed:
-                coauthors[pid].update(other for other in listed if other != pid)
+                counter = coauthors[pid]
+                counter.update(listed)  # counted in C; the person themself is taken back below
+                counter[pid] -= 1
     result = []
     for handle, draft in people.drafts.items():
         pid = person_ids[handle]
@@ -338,13 +341,19 @@ def _persons(people: _People, papers: list[Paper], person_ids: dict[Handle, str]
                 citation_name=name.citation if name else None,
                 papers=tuple(papers_of[pid]),
                 profiles=tuple(draft.profiles),
-                coauthors=tuple(sorted(coauthors[pid].items(), key=lambda kv: (-kv[1], kv[0]))),
+                coauthors=_by_count(coauthors[pid]),
                 variants=tuple(s for s in draft.spellings if not name or s != name.display),
                 sort_key=_sort_key(name, pid),
             )
         )
     result.sort(key=lambda p: (p.sort_key, p.id))
     return result
+
+
+def _by_count(counter: Counter[str]) -> tuple[tuple[str, int], ...]:
+    """Most shared papers first; equal counts keep the order co-authors were first met in (the
+    corpus order), so the result is deterministic without a second sort."""
+    return tuple(sorted(((p, n) for p, n in counter.items() if n), key=itemgetter(1), reverse=True))
 
 
 def _sort_key(name: Name | None, pid: str) -> str:
