@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,8 +85,9 @@ def template_dependencies(env: jinja2.Environment, name: str) -> set[str]:
     return seen
 
 
-def _changed(old: Mapping[str, object], new: Mapping[str, object], keys: Iterable[str]) -> bool:
-    return any(old.get(key) != new.get(key) for key in keys)
+def _changed(old: Mapping[str, object], new: Mapping[str, object]) -> set[str]:
+    """Keys whose value differs between two mappings (added and removed keys included)."""
+    return {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
 
 
 def pages_to_render(
@@ -95,34 +96,33 @@ def pages_to_render(
     """The pages whose output may differ from the last build's."""
     if old.config != new.config or old.markdown != new.markdown:
         return pages
-    changed_templates = {
-        name
-        for name in old.templates.keys() | new.templates.keys()
-        if old.templates.get(name) != new.templates.get(name)
-    }
+    templates = _changed(old.templates, new.templates)
     deps = {t: template_dependencies(env, t) for t in {p.template for p in pages}}
     corpus, before = new.corpus, old.corpus
+    papers = _changed(before.papers_by_id, corpus.papers_by_id) | _changed(old.keys, new.keys)
+    people = _changed(before.people_by_id, corpus.people_by_id)
+    refs = _changed(old.refs, new.refs)
+    summaries = _changed(old.summaries, new.summaries)
     result = []
     for page in pages:
-        if deps[page.template] & changed_templates:
+        if deps[page.template] & templates:
             result.append(page)
         elif page.kind == "paper":
             paper = corpus.papers_by_id[page.key]
-            people = (*paper.authors, *paper.profiles)
             if (
-                before.papers_by_id.get(page.key) != paper
-                or old.keys.get(page.key) != new.keys.get(page.key)
-                or _changed(old.refs, new.refs, people)
-                or _changed(before.people_by_id, corpus.people_by_id, paper.profiles)
+                page.key in papers
+                or not refs.isdisjoint(paper.authors)
+                or not refs.isdisjoint(paper.profiles)
+                or not people.isdisjoint(paper.profiles)
             ):
                 result.append(page)
         elif page.kind == "person":
             person = corpus.people_by_id[page.key]
             if (
-                before.people_by_id.get(page.key) != person
-                or _changed(old.summaries, new.summaries, person.papers)
-                or _changed(old.refs, new.refs, (pid for pid, _ in person.coauthors))
-                or old.refs.get(page.key) != new.refs.get(page.key)
+                page.key in people
+                or page.key in refs
+                or not summaries.isdisjoint(person.papers)
+                or not refs.isdisjoint(pid for pid, _ in person.coauthors)
             ):
                 result.append(page)
         else:
