@@ -192,15 +192,17 @@ def hugo_binary() -> Path:
 
 
 def hugo_command(site: Path, output: Path, cache: Path) -> list[str]:
-    """A cold, quiet Hugo build of ``site`` into ``output`` with its own cache directory."""
+    """A cold, quiet Hugo build of ``site`` into ``output`` with its own cache directory.
+
+    Paths are absolute: Hugo reads a relative ``--destination`` from the ``--source`` folder."""
     return [
         str(hugo_binary()),
         "--source",
-        str(site),
+        str(site.resolve()),
         "--destination",
-        str(output),
+        str(output.resolve()),
         "--cacheDir",
-        str(cache),
+        str(cache.resolve()),
         "--noBuildLock",
         "--quiet",
     ]
