@@ -94,13 +94,14 @@ def build_site(
     """Build the site. Given the state of the previous build into the same output (the preview
     server keeps it), only the pages whose inputs changed are rendered and written."""
     started = time.perf_counter()
-    check_output_target(options.output, options.source)
+    check_output_target(options.output, options.source, contents=False)
     theme = find_theme(options.source)
     inputs = input_digest(
         (options.source, theme.templates, theme.static), f"base_url={options.base_url}"
     )
     if previous is None and marker_inputs(options.output) == inputs:
-        return _up_to_date(options, started)
+        return _up_to_date(options, started)  # nothing will be written or removed
+    check_output_target(options.output, options.source)
     site = read_site(options.source, options.base_url)
     views = SiteViews(site.corpus, site.config, site.pages)
     renderer = Renderer(theme.templates, site.config, site.pages)

@@ -21,8 +21,9 @@ _FILES_HEADING = "Files written by the build:\n"
 _SHOWN = 5
 
 
-def check_output_target(output: Path, source: Path) -> None:
-    """Refuse outputs whose replacement would destroy input or unrelated files."""
+def check_output_target(output: Path, source: Path, contents: bool = True) -> None:
+    """Refuse outputs whose replacement would destroy input or unrelated files (``contents``:
+    also look inside an existing output for files the last build did not write)."""
     out = output.resolve()
     src = source.resolve()
     _refuse_special(out)
@@ -36,7 +37,7 @@ def check_output_target(output: Path, source: Path) -> None:
         )
     if out.exists() and not out.is_dir():
         raise ScholarsiteError(f"--output {out} is a file, not a directory")
-    if out.is_dir():
+    if contents and out.is_dir():
         _refuse_foreign(out)
 
 
@@ -116,7 +117,9 @@ def marker_inputs(output: Path) -> str | None:
     inputs = next(
         (line[len(_INPUTS) :] for line in head.splitlines() if line.startswith(_INPUTS)), None
     )
-    if inputs is None or not all((output / rel).is_file() for rel in listed.splitlines() if rel):
+    root = str(output)
+    listed_files = (rel for rel in listed.splitlines() if rel)
+    if inputs is None or not all(os.path.isfile(os.path.join(root, rel)) for rel in listed_files):
         return None
     return inputs
 
