@@ -306,8 +306,11 @@
     ranked.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
     const top = ranked.slice(0, limit);
     const pairs = queryPairs(qwords, matches);
-    const records = await Promise.all(top.map(([, id]) => record(meta, id)));
-    const filters = await Promise.all(top.map(([, id]) => (pairs.length ? pairFilter(meta, id) : "")));
+    // Records and pair filters come in one round of requests, not two.
+    const [records, filters] = await Promise.all([
+      Promise.all(top.map(([, id]) => record(meta, id))),
+      Promise.all(top.map(([, id]) => (pairs.length ? pairFilter(meta, id) : ""))),
+    ]);
     const results = top.map(([score, id], k) => {
       const [kind, url, title, detail] = records[k];
       let boost = phraseBoost(words(title), query, qwords, matches);
