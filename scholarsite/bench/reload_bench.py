@@ -10,6 +10,7 @@ synthetic corpus of ``--size`` papers (a one-dump edit).
 from __future__ import annotations
 
 import argparse
+import select
 import shutil
 import socket
 import statistics
@@ -28,25 +29,35 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def _events(port: int) -> Callable[[float], str | None]:
-    """A reader of the event stream: returns the next event's name."""
-    sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+    """A reader of the event stream: the next event's name, or None when ``timeout`` passes."""
+    sock = socket.create_connection(("127.0.0.1", port))
     sock.sendall(f"GET {EVENTS_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
-    stream = sock.makefile("rb")
+    buffer = b""
 
     def next_event(timeout: float) -> str | None:
-        sock.settimeout(timeout)
-        name = None
-        while True:
-            line = stream.readline()
-            if not line:
+        nonlocal buffer
+        deadline = time.monotonic() + timeout
+        while b"\n\n" not in buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([sock], [], [], left)[0]:
                 return None
-            text = line.decode().strip()
-            if text.startswith("event:"):
-                name = text.split(":", 1)[1].strip()
-            elif not text and name:
-                return name
+            chunk = sock.recv(65536)
+            if not chunk:
+                return None
+            buffer += chunk.replace(b"\r\n", b"\n")
+        block, buffer = buffer.split(b"\n\n", 1)
+        for line in block.decode().splitlines():
+            if line.startswith("event:"):
+                return line.split(":", 1)[1].strip()
+        return next_event(max(0.0, deadline - time.monotonic()))
 
     return next_event
+
+
+def _drain(next_event: Callable[[float], str | None], quiet: float) -> None:
+    """Let any rebuild still under way finish, so the next edit is timed on its own."""
+    while next_event(quiet) is not None:
+        pass
 
 
 def measure(source: Path, edit: Callable[[int], None], repeats: int) -> list[float]:
@@ -67,11 +78,12 @@ def measure(source: Path, edit: Callable[[int], None], repeats: int) -> list[flo
         for attempt in range(repeats):
             started = time.perf_counter()
             edit(attempt)
-            while (name := next_event(120)) != "reload":
-                if name == "error":
-                    raise RuntimeError("the rebuild failed")
-            times.append(time.perf_counter() - started)
-            time.sleep(0.3)
+            while (name := next_event(300)) != "reload":
+                if name in ("error", None):
+                    raise RuntimeError(f"the rebuild failed or timed out ({name})")
+            elapsed = time.perf_counter() - started
+            times.append(elapsed)
+            _drain(next_event, quiet=max(1.0, 1.5 * elapsed))
         return times
     finally:
         server.stop()
