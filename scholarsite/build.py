@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from scholarsite.config import SiteConfig, load_config
@@ -108,9 +108,10 @@ def build_site(
     pages = site_pages(site.corpus, site.pages)
     writer = SiteWriter(options.output, update=previous is not None)
     writer.inputs = inputs
+    state = SiteState.of(views, theme.templates)
     todo = pages
     if previous is not None and writer.update:
-        todo = pages_to_render(previous, SiteState.of(views, theme.templates), pages, renderer.env)
+        todo = pages_to_render(previous, state, pages, renderer.env)
     try:
         job = RenderJob(renderer, views, todo, writer.staging)
         report = (lambda done, total: progress("pages", done, total)) if progress else None
@@ -144,7 +145,7 @@ def build_site(
         output=options.output,
         written=tuple(writer.written),
         rendered=len(todo),
-        state=SiteState.of(views, theme.templates, page_problems),
+        state=replace(state, page_problems=page_problems),
     )
 
 

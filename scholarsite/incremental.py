@@ -40,12 +40,7 @@ class SiteState:
     page_problems: Mapping[str, tuple[Problem, ...]]
 
     @classmethod
-    def of(
-        cls,
-        views: SiteViews,
-        templates: Path,
-        page_problems: Mapping[str, tuple[Problem, ...]] | None = None,
-    ) -> SiteState:
+    def of(cls, views: SiteViews, templates: Path) -> SiteState:
         return cls(
             views.corpus,
             views.refs,
@@ -54,7 +49,7 @@ class SiteState:
             views.config,
             tuple(views.pages),
             template_digests(templates),
-            page_problems or {},
+            {},
         )
 
 
