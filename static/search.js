@@ -291,11 +291,6 @@
     return required.slice(1).map((second, k) => [required[k], second]);
   };
   const holdsPairs = (encoded, pairs) => pairs.every(([firsts, seconds]) => firsts.some((a) => seconds.some((b) => mayHoldPair(encoded, a, b))));
-  const pairFilter = async (meta, id) => {
-    const shard = Math.floor(id / meta.b);
-    if (!meta.r.some(([first, last]) => first <= shard && shard <= last)) return "";
-    return (await load("b/" + shard))[id % meta.b];
-  };
 
   /** Ranked results for a query: [{id, score, kind, url, href, title, detail}] and the terms matched. */
   const search = async (query, limit = LIMIT) => {
@@ -306,15 +301,12 @@
     ranked.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
     const top = ranked.slice(0, limit);
     const pairs = queryPairs(qwords, matches);
-    // Records and pair filters come in one round of requests, not two.
-    const [records, filters] = await Promise.all([
-      Promise.all(top.map(([, id]) => record(meta, id))),
-      Promise.all(top.map(([, id]) => (pairs.length ? pairFilter(meta, id) : ""))),
-    ]);
+    // A record holds its abstract's pair filter too: one request per result shows and ranks it.
+    const records = await Promise.all(top.map(([, id]) => record(meta, id)));
     const results = top.map(([score, id], k) => {
-      const [kind, url, title, detail] = records[k];
+      const [kind, url, title, detail, filter] = records[k];
       let boost = phraseBoost(words(title), query, qwords, matches);
-      if (boost === 1 && pairs.length && holdsPairs(filters[k], pairs)) boost = TEXT_PHRASE_BOOST;
+      if (boost === 1 && pairs.length && holdsPairs(filter, pairs)) boost = TEXT_PHRASE_BOOST;
       return { id, score: score * boost, kind: kind === "p" ? "paper" : "person", url, href: pageHref(url), title, detail };
     });
     results.sort((a, b) => b.score - a.score || a.id - b.id);

@@ -253,17 +253,10 @@ class Searcher:
         for negative, doc_id in ranked:
             record = self.record(doc_id)
             boost = phrase_boost(words(record[2]), query, qwords, matches)
-            if boost == 1 and pairs and holds_pairs(self.pair_filter(doc_id), pairs):
+            if boost == 1 and pairs and holds_pairs(record[4], pairs):
                 boost = TEXT_PHRASE_BOOST
             hits.append(Hit(doc_id, -negative * boost, record))
         return sorted(hits, key=lambda h: (-h.score, h.doc_id))
-
-    def pair_filter(self, doc_id: int) -> str:
-        per_shard = int(self.meta["b"])
-        shard = doc_id // per_shard
-        if not any(first <= shard <= last for first, last in self.meta["r"]):
-            return ""
-        return str(self.load(f"b/{shard}")[doc_id % per_shard])
 
 
 Pairs = list[tuple[set[str], set[str]]]

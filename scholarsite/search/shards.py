@@ -7,9 +7,8 @@ Layout under ``search/idx/`` (every file calls ``scholarsiteSearchIndex(name, da
 - ``t/<n>.js``: the sorted terms that share a prefix, with document frequencies and the
   posting shard of each term (term dictionary; typo and prefix matching run over it).
 - ``p/<n>.js``: posting lists of a contiguous range of sorted terms.
-- ``d/<n>.js``: what a result shows (kind, url, title, detail) for ``DOCS_PER_SHARD`` documents.
-- ``b/<n>.js``: word-pair filters of the abstracts of the same documents as ``d/<n>.js``
-  (only shards holding papers; ``meta.js`` lists them as ranges).
+- ``d/<n>.js``: what a result shows (kind, url, title, detail) and the word-pair filter of
+  its abstract, for ``DOCS_PER_SHARD`` documents: one request per result gives both.
 - ``x/<n>.js``: the plain text of ``TEXTS_PER_SHARD`` documents, for snippets on the search
   page (only papers have text; shards of people only are left out).
 """
@@ -108,7 +107,8 @@ def dictionary_shard(terms: Sequence[str], postings: Postings, packed: PostingSh
 
 
 def doc_record(doc: SearchDoc) -> list[str]:
-    return ["p" if doc.kind == "paper" else "a", doc.url, doc.title, doc.detail]
+    kind = "p" if doc.kind == "paper" else "a"
+    return [kind, doc.url, doc.title, doc.detail, pair_filter(doc.text)]
 
 
 def script(name: str, data: object) -> bytes:
@@ -131,24 +131,18 @@ def write_index(docs: Sequence[SearchDoc]) -> dict[str, bytes]:
     def add(name: str, data: object) -> None:
         files[f"{INDEX_DIR}/{name}.js"] = script(name, data)
 
-    pair_shards: list[int] = []
     for number, members in enumerate(groups.values()):
         add(f"t/{number}", dictionary_shard(members, postings, packed))
     for number, lists in enumerate(packed.lists):
         add(f"p/{number}", lists)
     for number, chunk in enumerate(chunks(ordered, DOCS_PER_SHARD)):
         add(f"d/{number}", [doc_record(d) for d in chunk])
-    for number, chunk in enumerate(chunks(ordered, DOCS_PER_SHARD)):
-        filters = [pair_filter(d.text) for d in chunk]
-        if any(filters):
-            pair_shards.append(number)
-            add(f"b/{number}", filters)
     for number, chunk in enumerate(chunks(ordered, TEXTS_PER_SHARD)):
         texts = [d.text[:SNIPPET_TEXT_CHARS] for d in chunk]
         if any(texts):  # a shard of people only is never asked for
             add(f"x/{number}", texts)
     meta = {"n": len(ordered), "b": DOCS_PER_SHARD, "x": TEXTS_PER_SHARD, "t": list(groups)}
-    add("meta", meta | {"r": number_ranges(pair_shards), "f": first_terms(packed)})
+    add("meta", meta | {"f": first_terms(packed)})
     return dict(sorted(files.items()))
 
 
@@ -160,14 +154,3 @@ def first_terms(packed: PostingShards) -> list[str]:
         if shard not in firsts or term < firsts[shard]:
             firsts[shard] = term
     return [firsts[shard] for shard in sorted(firsts) if shard > 0]
-
-
-def number_ranges(numbers: Sequence[int]) -> list[list[int]]:
-    """Sorted numbers as inclusive runs: ``[1, 2, 3, 7]`` -> ``[[1, 3], [7, 7]]``."""
-    runs: list[list[int]] = []
-    for n in numbers:
-        if runs and runs[-1][1] == n - 1:
-            runs[-1][1] = n
-        else:
-            runs.append([n, n])
-    return runs
