@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -86,15 +87,16 @@ def render_pages(
     workers = min(jobs or os.cpu_count() or 1, max(1, total // 100))
     _JOB = job
     try:
-        if workers <= 1 or total < PARALLEL_THRESHOLD or "fork" not in _start_methods():
+        if workers <= 1 or total < PARALLEL_THRESHOLD or not _can_fork():
             return _in_process(total, progress)
         return _in_workers(total, workers, progress)
     finally:
         _JOB = None
 
 
-def _start_methods() -> list[str]:
-    return multiprocessing.get_all_start_methods()
+def _can_fork() -> bool:
+    """Forking is safe only from a single-threaded process (the preview server runs threads)."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def _in_process(
