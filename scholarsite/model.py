@@ -325,7 +325,7 @@ def _persons(people: _People, papers: list[Paper], person_ids: dict[Handle, str]
         for pid in dict.fromkeys((*paper.authors, *paper.profiles)):
             papers_of[pid].append(paper.id)
         if paper.authors_complete:
-            listed = tuple(set(paper.authors))
+            listed = tuple(dict.fromkeys(paper.authors))
             for pid in listed:
                 counter = coauthors[pid]
                 counter.update(listed)  # counted in C; the person themself is taken back below
