@@ -94,16 +94,7 @@
   };
   const parseDictionary = (data) => {
     const terms = data.t.split(" ");
-    const steps = varints(data.s);
-    const places = [];
-    let shard = steps[0], position = data.o;
-    places.push([shard, position]);
-    for (let i = 1; i < steps.length; i++) {
-      if (steps[i]) { shard += steps[i]; position = 0; } else position += 1;
-      places.push([shard, position]);
-    }
-    const index = new Map(terms.map((t, i) => [t, i]));
-    return { terms, freqs: varints(data.f), places, index };
+    return { terms, freqs: varints(data.f), index: new Map(terms.map((t, i) => [t, i])) };
   };
   const postings = (encoded) => {
     const ids = [], levels = [];
@@ -186,19 +177,8 @@
     const data = await load("t/" + number);
     return cached("t" + number, () => parseDictionary(data));
   };
-  /** [ids, scores, named] of one term, or null when the index lacks it. */
-  const termPostings = async (meta, term, factor) => {
-    const dict = await dictionary(meta, term);
-    const i = dict ? dict.index.get(term) : undefined;
-    if (i === undefined) return null;
-    const [shard, position] = dict.places[i];
-    const list = await load("p/" + shard);
-    const decoded = cached("p" + shard + "/" + position, () => postings(list[position]));
-    const weight = factor * idf(meta.n, dict.freqs[i]);
-    return { ids: decoded.ids, scores: decoded.levels.map((l) => (weight * (l % NAMED)) / LEVELS), named: decoded.levels.map((l) => l >= NAMED) };
-  };
-  /** The posting shard a term would be in (a guess: the dictionary has the last word). */
-  const likelyShard = (meta, term) => {
+  /** The posting shard that holds a term if the index has it. */
+  const postingShard = (meta, term) => {
     let low = 0, high = meta.f.length;
     while (low < high) {
       const mid = (low + high) >> 1;
@@ -206,13 +186,36 @@
     }
     return low;
   };
-  const prefetch = (meta, term) => load("p/" + likelyShard(meta, term)).catch(() => "the real lookup reports failures");
-  const wordMatch = async (meta, qw) => {
-    if (!(qw.open && qw.word.length === 1)) prefetch(meta, stem(qw.word));
+  /** Where a term's postings are in its shard, or undefined when the index lacks it. */
+  const findPostings = async (meta, term) => {
+    const number = postingShard(meta, term);
+    const data = await load("p/" + number);
+    const shard = cached("p" + number, () => ({ index: new Map(data.t.split(" ").map((t, i) => [t, i])), lists: data.p }));
+    const i = shard.index.get(term);
+    return i === undefined ? undefined : cached("p" + number + "/" + i, () => postings(shard.lists[i]));
+  };
+  /** [ids, scores, named] of one term, or null when the index lacks it. */
+  const termPostings = async (meta, term, factor) => {
+    const decoded = await findPostings(meta, term);
+    if (decoded === undefined) return null;
+    const weight = factor * idf(meta.n, decoded.ids.length);
+    return { ids: decoded.ids, scores: decoded.levels.map((l) => (weight * (l % NAMED)) / LEVELS), named: decoded.levels.map((l) => l >= NAMED) };
+  };
+  const prefetch = (meta, term) => findPostings(meta, term).catch(() => "the real lookup reports failures");
+  /** A query word's terms: a word typed in full and found needs only its posting shard. */
+  const wordTerms = async (meta, qw) => {
+    const exact = stem(qw.word);
+    if (!qw.open && !STOP.has(qw.word) && (await findPostings(meta, exact)) !== undefined) return [[exact, 1]];
+    if (qw.open && qw.word.length === 1) return [[qw.word + MARK, PREFIX_WEIGHT]];
+    prefetch(meta, exact);
     if (qw.open && qw.word.length <= 3) prefetch(meta, qw.word + MARK);
-    const dict = await dictionary(meta, stem(qw.word));
-    const expansions = dict && !(qw.open && qw.word.length === 1) ? expand(dict, qw) : [];
+    const dict = await dictionary(meta, exact);
+    const expansions = dict ? expand(dict, qw) : [];
     if (qw.open && qw.word.length <= 3) expansions.push([qw.word + MARK, PREFIX_WEIGHT]);
+    return expansions;
+  };
+  const wordMatch = async (meta, qw) => {
+    const expansions = await wordTerms(meta, qw);
     const lists = await Promise.all(expansions.map(([t, f]) => termPostings(meta, t, f)));
     const match = { scores: new Map(), named: new Set(), terms: new Set() };
     lists.forEach((list, k) => {

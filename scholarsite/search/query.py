@@ -6,6 +6,7 @@ module to check rankings without a browser, and the browser tests check the clie
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -64,7 +65,6 @@ class WordMatch:
 class Dictionary:
     terms: list[str]
     freqs: list[int]
-    places: list[tuple[int, int]]  # (posting shard, position in it)
 
     def find(self, term: str) -> int | None:
         try:
@@ -90,14 +90,12 @@ def file_loader(files: Mapping[str, bytes]) -> Loader:
 
 
 def parse_dictionary(data: dict[str, Any]) -> Dictionary:
-    terms = data["t"].split(" ")
-    steps = decode_varints(data["s"])
-    shard, position = steps[0], int(data["o"])
-    places = [(shard, position)]
-    for step in steps[1:]:
-        shard, position = (shard + step, 0) if step else (shard, position + 1)
-        places.append((shard, position))
-    return Dictionary(terms, decode_varints(data["f"]), places)
+    return Dictionary(data["t"].split(" "), decode_varints(data["f"]))
+
+
+def posting_shard_of(first_terms: list[str], term: str) -> int:
+    """The posting shard that holds ``term`` if the index has it."""
+    return bisect.bisect_right(first_terms, term)
 
 
 def query_words(query: str) -> list[QueryWord]:
@@ -208,16 +206,15 @@ class Searcher:
 
     def postings(self, term: str, factor: float) -> list[tuple[int, float, bool]]:
         """``(doc id, score, named)`` for one term, or nothing if the index lacks it."""
-        dictionary = self.dictionary(term)
-        index = dictionary.find(term) if dictionary else None
-        if dictionary is None or index is None:
+        shard = self.load(f"p/{posting_shard_of(self.meta['f'], term)}")
+        names = shard["t"].split(" ")
+        if term not in names:
             return []
-        shard, position = dictionary.places[index]
-        weight = factor * idf(self.meta["n"], dictionary.freqs[index])
-        encoded = self.load(f"p/{shard}")[position]
+        found = list(decode_postings(shard["p"][names.index(term)]))
+        weight = factor * idf(self.meta["n"], len(found))
         return [
             (doc_id, weight * (level % NAMED_FLAG) / WEIGHT_LEVELS, level >= NAMED_FLAG)
-            for doc_id, level in decode_postings(encoded)
+            for doc_id, level in found
         ]
 
     def expansions(self, word: QueryWord) -> list[Expansion]:

@@ -4,9 +4,10 @@ Layout under ``search/idx/`` (every file calls ``scholarsiteSearchIndex(name, da
 
 - ``meta.js``: document count, documents per shard, the term-dictionary prefixes, the
   first term of each posting shard.
-- ``t/<n>.js``: the sorted terms that share a prefix, with document frequencies and the
-  posting shard of each term (term dictionary; typo and prefix matching run over it).
-- ``p/<n>.js``: posting lists of a contiguous range of sorted terms.
+- ``t/<n>.js``: the sorted terms that share a prefix, with document frequencies (term
+  dictionary; typo and prefix matching run over it).
+- ``p/<n>.js``: a contiguous range of sorted terms and their posting lists. ``meta.js`` says
+  which shard a term is in, so a word typed in full needs no dictionary lookup.
 - ``d/<n>.js``: what a result shows (kind, url, title, detail) and the word-pair filter of
   its abstract, for ``DOCS_PER_SHARD`` documents: one request per result gives both.
 - ``x/<n>.js``: the plain text of ``TEXTS_PER_SHARD`` documents, for snippets on the search
@@ -19,7 +20,6 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
 from scholarsite.search import SearchDoc
 from scholarsite.search.encode import encode_postings, encode_varints, quantize_weight
@@ -39,9 +39,9 @@ Postings = dict[str, list[tuple[int, int]]]
 
 @dataclass(frozen=True)
 class PostingShards:
+    terms: list[list[str]]
     lists: list[list[str]]
     shard_of: dict[str, int]
-    position_of: dict[str, int]
 
 
 def sort_docs(docs: Sequence[SearchDoc]) -> list[SearchDoc]:
@@ -59,20 +59,21 @@ def collect_postings(docs: Sequence[SearchDoc]) -> Postings:
 
 def pack_postings(postings: Postings) -> PostingShards:
     """Posting lists in term order, cut into shards of about ``POSTING_SHARD_CHARS``."""
+    terms: list[list[str]] = [[]]
     lists: list[list[str]] = [[]]
     size = 0
     shard_of: dict[str, int] = {}
-    position_of: dict[str, int] = {}
     for term in sorted(postings):
         encoded = encode_postings(postings[term])
         if lists[-1] and size + len(encoded) > POSTING_SHARD_CHARS:
+            terms.append([])
             lists.append([])
             size = 0
         shard_of[term] = len(lists) - 1
-        position_of[term] = len(lists[-1])
+        terms[-1].append(term)
         lists[-1].append(encoded)
-        size += len(encoded) + 3
-    return PostingShards(lists, shard_of, position_of)
+        size += len(encoded) + len(term) + 4
+    return PostingShards(terms, lists, shard_of)
 
 
 def dictionary_size(terms: Sequence[str]) -> int:
@@ -94,16 +95,9 @@ def group_by_prefix(terms: Sequence[str], length: int = 1) -> dict[str, list[str
     return result
 
 
-def dictionary_shard(terms: Sequence[str], postings: Postings, packed: PostingShards) -> object:
-    """Terms (space-separated), their document frequencies and where their postings are."""
-    shards = [packed.shard_of[t] for t in terms]
-    steps = [shards[0]] + [b - a for a, b in pairwise(shards)]
-    return {
-        "t": " ".join(terms),
-        "f": encode_varints([len(postings[t]) for t in terms]),
-        "s": encode_varints(steps),
-        "o": packed.position_of[terms[0]],
-    }
+def dictionary_shard(terms: Sequence[str], postings: Postings) -> object:
+    """Terms (space-separated) and their document frequencies."""
+    return {"t": " ".join(terms), "f": encode_varints([len(postings[t]) for t in terms])}
 
 
 def doc_record(doc: SearchDoc) -> list[str]:
@@ -132,9 +126,9 @@ def write_index(docs: Sequence[SearchDoc]) -> dict[str, bytes]:
         files[f"{INDEX_DIR}/{name}.js"] = script(name, data)
 
     for number, members in enumerate(groups.values()):
-        add(f"t/{number}", dictionary_shard(members, postings, packed))
-    for number, lists in enumerate(packed.lists):
-        add(f"p/{number}", lists)
+        add(f"t/{number}", dictionary_shard(members, postings))
+    for number, (names, lists) in enumerate(zip(packed.terms, packed.lists, strict=True)):
+        add(f"p/{number}", {"t": " ".join(names), "p": lists})
     for number, chunk in enumerate(chunks(ordered, DOCS_PER_SHARD)):
         add(f"d/{number}", [doc_record(d) for d in chunk])
     for number, chunk in enumerate(chunks(ordered, TEXTS_PER_SHARD)):
@@ -147,10 +141,6 @@ def write_index(docs: Sequence[SearchDoc]) -> dict[str, bytes]:
 
 
 def first_terms(packed: PostingShards) -> list[str]:
-    """The first term of every posting shard after the first: the client fetches the likely
-    posting shard of a word at the same time as its dictionary shard."""
-    firsts: dict[int, str] = {}
-    for term, shard in packed.shard_of.items():
-        if shard not in firsts or term < firsts[shard]:
-            firsts[shard] = term
-    return [firsts[shard] for shard in sorted(firsts) if shard > 0]
+    """The first term of every posting shard after the first: a term is in the last shard
+    whose first term is not after it."""
+    return [names[0] for names in packed.terms[1:]]
