@@ -454,23 +454,28 @@
         failed(list, error);
       }
     };
+    // Typing after a shown query starts one new history entry; later keystrokes and a submit
+    // of the same words update it, so Back returns to the query before, whatever the timing.
+    let editing = false;
     const writeUrl = (q, push) => {
       const url = new URL(location.href);
+      const same = url.searchParams.get("q") === q;
       url.searchParams.set("q", q);
       try {
-        history[push ? "pushState" : "replaceState"]({ q }, "", url.href);
+        history[push && !same ? "pushState" : "replaceState"]({ q }, "", url.href);
       } catch (error) {
         // Some browsers refuse history changes on file:// pages; results still show.
         status.title = String(error);
       }
     };
     const fromUrl = () => {
+      editing = false;
       const q = new URL(location.href).searchParams.get("q") || "";
       input.value = q;
       show(q);
     };
-    input.addEventListener("input", debounce(() => { writeUrl(input.value, false); show(input.value); }, 60));
-    form.addEventListener("submit", (e) => { e.preventDefault(); writeUrl(input.value, true); show(input.value); });
+    input.addEventListener("input", debounce(() => { writeUrl(input.value, !editing); editing = true; show(input.value); }, 60));
+    form.addEventListener("submit", (e) => { e.preventDefault(); writeUrl(input.value, !editing); editing = false; show(input.value); });
     window.addEventListener("popstate", fromUrl);
     fromUrl();
   };
