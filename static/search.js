@@ -361,8 +361,9 @@
     const cut = value.slice(at, at + size);
     return (at > 0 ? "… " : "") + cut + (at + size < value.length ? " …" : "");
   };
-  const resultItem = (r, terms, id) =>
-    el("a", { href: r.href, class: "ss-hit", role: "option", id, "data-kind": r.kind },
+  // In the header popup results are listbox options; on the search page they are plain links.
+  const resultItem = (r, terms, id, option = false) =>
+    el("a", { href: r.href, class: "ss-hit", ...(option ? { role: "option" } : {}), id, "data-kind": r.kind },
       el("span", { class: "ss-title" }, ...highlighted(r.title, terms)),
       el("span", { class: "ss-detail" }, (r.kind === "person" ? "Person · " : "") + r.detail));
   const searchPageHref = (q) => new URL("search/" + (location.protocol === "file:" ? "index.html" : "") + "?q=" + encodeURIComponent(q), root).href;
@@ -380,7 +381,7 @@
     const input = form.querySelector("input");
     const list = form.querySelector("[data-search-results]");
     let active = -1, seq = 0;
-    const items = () => Array.from(list.querySelectorAll(".ss-hit"));
+    const items = () => Array.from(list.querySelectorAll(".ss-hit, .ss-more"));
     const close = () => { list.hidden = true; active = -1; input.setAttribute("aria-expanded", "false"); };
     const mark = (k) => {
       const all = items();
@@ -394,9 +395,12 @@
       try {
         const { results, terms } = await search(q, 8);
         if (mine !== seq) return;
-        const hits = results.map((r, i) => resultItem(r, terms, "ss-opt-" + i));
-        const more = el("a", { class: "ss-more", href: searchPageHref(q) }, "All results for “" + q + "”");
-        list.replaceChildren(...(hits.length ? hits : [el("p", { class: "ss-empty" }, "No results for “" + q + "”")]), more);
+        const hits = results.map((r, i) => resultItem(r, terms, "ss-opt-" + i, true));
+        const more = el("a", { class: "ss-more", role: "option", id: "ss-opt-more", href: searchPageHref(q) },
+          "All results for “" + q + "”");
+        const none = el("p", { class: "ss-empty", role: "option", "aria-disabled": "true", id: "ss-opt-none" },
+          "No results for “" + q + "”");
+        list.replaceChildren(...(hits.length ? hits : [none]), more);
         list.hidden = false;
         input.setAttribute("aria-expanded", "true");
         active = -1;

@@ -154,6 +154,7 @@ def test_no_axe_violations(
     scheme: str,
 ) -> None:
     context = browser.new_context(color_scheme=scheme)  # type: ignore[arg-type]
+    context.set_default_timeout(90_000)  # a loaded CI machine can be slow to paint
     try:
         page = context.new_page()
         errors: list[str] = []
