@@ -20,6 +20,7 @@ from scholarsite.cite import bibtex_entry, bibtex_file, citation_keys, ris_entry
 from scholarsite.config import SiteConfig
 from scholarsite.errors import Problem
 from scholarsite.model import Corpus, Paper
+from scholarsite.naming import slugify
 from scholarsite.text import abstract_plain_text
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -42,9 +43,9 @@ def publish_files(corpus: Corpus, config: SiteConfig, page_urls: Sequence[str]) 
     (``""``, ``papers/``, ``papers/<id>/``, …) that belong in the sitemap (not ``404.html``)."""
     files = citation_files(corpus, config.base_url)
     files["robots.txt"] = robots_txt(config.base_url)
+    files["sitemap.xml"] = sitemap_xml(config.base_url, page_urls)
+    files["feed.xml"] = atom_feed(corpus, config)
     if config.base_url:
-        files["sitemap.xml"] = sitemap_xml(config.base_url, page_urls)
-        files["feed.xml"] = atom_feed(corpus, config)
         files["opensearch.xml"] = opensearch_xml(config)
     return files
 
@@ -57,8 +58,9 @@ def publishing_problems(config: SiteConfig) -> list[Problem]:
         Problem(
             "site.yaml",
             0,
-            "no base_url: sitemap.xml, feed.xml and opensearch.xml need absolute URLs and were "
-            "not written; set base_url in site.yaml or build with --base-url URL",
+            "no base_url: sitemap.xml and feed.xml link with site-relative URLs, which search "
+            "engines do not accept, and opensearch.xml (it needs an absolute URL) was not "
+            "written; set base_url in site.yaml or build with --base-url URL",
         )
     ]
 
@@ -73,8 +75,19 @@ def quoteattr(text: str) -> str:
 
 
 def absolute(base_url: str, url: str) -> str:
-    """A site path made absolute against the base URL (which ends with ``/``)."""
-    return base_url + url
+    """A site path made absolute against the base URL (which ends with ``/``); without one, the
+    path relative to the site root (``./`` for the home page), which resolves from files there."""
+    return base_url + url if base_url else (url or "./")
+
+
+def entry_id(base_url: str, paper: Paper) -> str:
+    """An Atom id must be an absolute IRI: the page's URL, or without a base URL the paper's
+    arXiv address, or a URN of its id."""
+    if base_url:
+        return absolute(base_url, paper.url)
+    if paper.arxiv:
+        return f"https://arxiv.org/abs/{paper.arxiv}"
+    return f"urn:scholarsite:paper:{paper.id}"
 
 
 # --- citation downloads --------------------------------------------------------------------------
@@ -138,7 +151,7 @@ def atom_feed(corpus: Corpus, config: SiteConfig) -> bytes:
     updated = year_timestamp(max(p.year or 0 for p in papers)) if papers else year_timestamp(1970)
     head = [
         f'<feed xmlns="{ATOM_NS}" xml:lang={quoteattr(config.language)}>',
-        f"<id>{escape(base)}</id>",
+        f"<id>{escape(base or 'urn:scholarsite:site:' + slugify(config.title))}</id>",
         f"<title>{escape(config.title)}</title>",
     ]
     if config.description:
@@ -147,7 +160,7 @@ def atom_feed(corpus: Corpus, config: SiteConfig) -> bytes:
         f"<updated>{updated}</updated>",
         f"<author><name>{escape(config.author or config.title)}</name></author>",
         f'<link rel="self" type="application/atom+xml" href={quoteattr(base + "feed.xml")}/>',
-        f'<link rel="alternate" type="text/html" href={quoteattr(base)}/>',
+        f'<link rel="alternate" type="text/html" href={quoteattr(absolute(base, ""))}/>',
         "<generator>scholarsite</generator>",
     ]
     entries = [feed_entry(paper, corpus, base) for paper in papers]
@@ -167,7 +180,7 @@ def feed_entry(paper: Paper, corpus: Corpus, base_url: str) -> str:
     date = year_timestamp(paper.year or 1970)
     lines = [
         "<entry>",
-        f"<id>{escape(url)}</id>",
+        f"<id>{escape(entry_id(base_url, paper))}</id>",
         f"<title>{escape(entry_title(paper))}</title>",
         f'<link rel="alternate" type="text/html" href={quoteattr(url)}/>',
         f"<published>{date}</published>",

@@ -216,11 +216,18 @@ def test_opensearch_description_is_valid(shipped: Path) -> None:
     assert template == BASE + "search/index.html?q={searchTerms}"
 
 
-def test_without_base_url_absolute_files_are_left_out_and_said_so() -> None:
+def test_without_base_url_links_are_site_relative_and_said_so() -> None:
     site = read_site(SHIPPED)
     files = publish_files(site.corpus, SiteConfig(), ["", "papers/"])
-    assert not {"sitemap.xml", "feed.xml", "opensearch.xml"} & set(files)
+    assert "opensearch.xml" not in files
     assert "Sitemap" not in files["robots.txt"].decode()
+    sitemap = etree.fromstring(files["sitemap.xml"])
+    locs = [loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert locs == ["./", "papers/"]
+    feed = feedparser.parse(files["feed.xml"])
+    assert not feed.bozo, feed.get("bozo_exception")
+    first = feed.entries[0]
+    assert first.link.startswith("papers/") and first.id.startswith(("https://arxiv.org/", "urn:"))
     assert "papers/gpt-4o-system-card/cite.bib" in files
     (problem,) = publishing_problems(SiteConfig())
     assert "--base-url" in problem.message
