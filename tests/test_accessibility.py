@@ -18,22 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from scholarsite.build import BuildResult
 
 pytestmark = pytest.mark.browser
 
 AXE_PACKAGE = "axe-core@4"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCHEMES = ("light", "dark")
 SEARCH_QUERY = "consistency"
 # Page kinds by the path they are served at; the untitled paper is looked up in corpus.json.
@@ -68,16 +59,6 @@ def axe_script(tmp_path_factory: pytest.TempPathFactory) -> Path:
     script = prefix / "node_modules" / "axe-core" / "axe.min.js"
     assert script.is_file(), f"{AXE_PACKAGE} did not install {script}"
     return script
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
