@@ -20,7 +20,7 @@ from scholarsite.export import corpus_json
 from scholarsite.fingerprint import input_digest
 from scholarsite.incremental import SiteState, pages_to_render
 from scholarsite.model import Corpus, build_corpus
-from scholarsite.output import SiteWriter, check_output_target, marker_inputs
+from scholarsite.output import MARKER, SiteWriter, check_output_target, marker_inputs
 from scholarsite.pagerender import RenderJob, render_pages
 from scholarsite.pages import MarkdownPage, read_pages
 from scholarsite.publish import page_urls_for_sitemap, publish_files
@@ -101,7 +101,8 @@ def build_site(
     )
     if previous is None and marker_inputs(options.output) == inputs:
         return _up_to_date(options, started)  # nothing will be written or removed
-    check_output_target(options.output, options.source)
+    if previous is None or not (options.output / MARKER).is_file():
+        check_output_target(options.output, options.source)  # an update touches only its own files
     site = read_site(options.source, options.base_url)
     views = SiteViews(site.corpus, site.config, site.pages)
     renderer = Renderer(theme.templates, site.config, site.pages)
