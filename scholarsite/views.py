@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from scholarsite.cite import bibtex_entry, citation_keys, ris_entry
 from scholarsite.config import SiteConfig
@@ -268,4 +268,4 @@ def _chart(counts: Counter[int]) -> tuple[YearBar, ...]:
     )
 
 
-__all__ = ["SiteViews", "counted_links", "escape", "lead", "person_ref"]
+__all__ = ["SiteViews", "counted_links", "lead", "person_ref"]
