@@ -18,7 +18,7 @@ from scholarsite.curation import Curation, acknowledge, load_curation
 from scholarsite.errors import BuildFailed, Problem, ScholarsiteError
 from scholarsite.export import corpus_json
 from scholarsite.fingerprint import input_digest
-from scholarsite.incremental import SiteState, pages_to_render
+from scholarsite.incremental import Product, SiteState, pages_to_render
 from scholarsite.model import Corpus, build_corpus
 from scholarsite.output import MARKER, SiteWriter, check_output_target, marker_inputs
 from scholarsite.pagerender import RenderJob, render_pages
@@ -124,11 +124,25 @@ def build_site(
         problems = acknowledge(sorted({*site.problems, *rendering}), site.curation)
         if options.strict and any(not p.acknowledged for p in problems):
             raise BuildFailed([p for p in problems if not p.acknowledged])
-        writer.write_all(build_search_index(search_docs(site.corpus)).items())
-        # Publishing: sitemap, robots.txt, feed, OpenSearch, per-paper and per-author citations.
+        corpus, config = site.corpus, site.config
         sitemap_urls = page_urls_for_sitemap(page.path for page in pages)
-        writer.write_all(sorted(publish_files(site.corpus, site.config, sitemap_urls).items()))
-        writer.write("corpus.json", corpus_json(site.corpus, problems))
+        made = {
+            "search": _product(
+                previous, "search", (corpus.papers, corpus.people),
+                lambda: build_search_index(search_docs(corpus)),
+            ),
+            # Publishing: sitemap, robots.txt, feed, OpenSearch, citation downloads.
+            "publish": _product(
+                previous, "publish", (corpus.papers, corpus.people, config, tuple(sitemap_urls)),
+                lambda: publish_files(corpus, config, sitemap_urls),
+            ),
+            "export": _product(
+                previous, "export", (corpus.papers, corpus.people, tuple(problems)),
+                lambda: {"corpus.json": corpus_json(corpus, problems)},
+            ),
+        }  # fmt: skip
+        for product in made.values():
+            writer.write_all(sorted(product.files.items()), unchanged=product.reused)
         writer.copy_tree(theme.static, "static")
         if writer.update:
             writer.commit_update()
@@ -146,8 +160,23 @@ def build_site(
         output=options.output,
         written=tuple(writer.written),
         rendered=len(todo),
-        state=replace(state, page_problems=page_problems),
+        state=replace(
+            state,
+            page_problems=page_problems,
+            products={name: replace(product, reused=False) for name, product in made.items()},
+        ),
     )
+
+
+def _product(
+    previous: SiteState | None, name: str, inputs: object, make: Callable[[], dict[str, bytes]]
+) -> Product:
+    """Files made from ``inputs``: the previous build's when its inputs were equal (the makers are
+    pure and deterministic, so they would make the same bytes), else made now."""
+    old = previous.products.get(name) if previous is not None else None
+    if old is not None and old.inputs == inputs:
+        return replace(old, reused=True)
+    return Product(inputs, make())
 
 
 def _up_to_date(options: BuildOptions, started: float) -> BuildResult:

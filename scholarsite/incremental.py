@@ -27,6 +27,15 @@ _FRAGMENT = re.compile(r"""fragment\(\s*["']([^"']+)["']""")
 
 
 @dataclass(frozen=True)
+class Product:
+    """Files made from some inputs (the search index, the publishing files, the export)."""
+
+    inputs: object
+    files: Mapping[str, bytes]
+    reused: bool = False
+
+
+@dataclass(frozen=True)
 class SiteState:
     """What one build leaves behind for the next one to compare with."""
 
@@ -38,6 +47,7 @@ class SiteState:
     markdown: tuple[MarkdownPage, ...]
     templates: Mapping[str, str]
     page_problems: Mapping[str, tuple[Problem, ...]]
+    products: Mapping[str, Product]
 
     @classmethod
     def of(cls, views: SiteViews, templates: Path) -> SiteState:
@@ -49,6 +59,7 @@ class SiteState:
             views.config,
             tuple(views.pages),
             template_digests(templates),
+            {},
             {},
         )
 

@@ -183,9 +183,14 @@ class SiteWriter:
         target.write_bytes(data)
         self.written.append(rel)
 
-    def write_all(self, files: Iterable[tuple[str, bytes]]) -> None:
+    def write_all(self, files: Iterable[tuple[str, bytes]], unchanged: bool = False) -> None:
+        """Write every file; ``unchanged`` (an update whose files are those of the last build)
+        only records them as part of the site."""
         for rel, data in files:
-            self.write(rel, data)
+            if unchanged and self.update and (self.output / rel).is_file():
+                self.site_files.add(rel)
+            else:
+                self.write(rel, data)
 
     def copy_tree(self, source: Path, rel: str) -> None:
         """Copy a theme directory; a link in it that points outside it is refused."""

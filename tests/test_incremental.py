@@ -62,6 +62,8 @@ def test_a_template_change_renders_the_pages_using_it(site_copy: Path, tmp_path:
     assert again.rendered == 6  # the about page, and the list pages that are always rendered
     assert "about/index.html" in again.written
     assert 'class="prose x"' in (tmp_path / "live/about/index.html").read_text()
+    # The corpus did not change: the search index and the export are the last build's.
+    assert not [p for p in again.written if p.startswith("search/idx/") or p == "corpus.json"]
 
 
 def test_a_second_build_with_nothing_changed_stops_at_once(site_copy: Path, tmp_path: Path) -> None:
@@ -92,3 +94,19 @@ def test_strict_still_fails_on_the_stored_warnings(site_copy: Path, tmp_path: Pa
     with pytest.raises(BuildFailed) as failure:
         build_site(BuildOptions(site_copy, out, strict=True))
     assert any("no owner" in p.message for p in failure.value.problems)
+
+
+def test_an_unchanged_corpus_reuses_the_search_index(
+    site_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import scholarsite.build as build
+
+    first = build_site(BuildOptions(site_copy, tmp_path / "live"))
+    calls: list[int] = []
+    real = build.build_search_index
+    monkeypatch.setattr(build, "build_search_index", lambda docs: calls.append(1) or real(docs))
+    about = site_copy / "pages" / "about.md"
+    about.write_text(about.read_text() + "\nOne more line.\n", encoding="utf-8")
+    again = rebuild_and_compare(site_copy, tmp_path, first)
+    assert calls == [1]  # the cold build in the comparison; not the update
+    assert "about/index.html" in again.written
