@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+from scholarsite.bench.search_bench import CHROMIUM, CHROMIUM_ARGS  # one launch recipe
 from scholarsite.build import BuildOptions, BuildResult, build_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,17 +34,6 @@ def site_copy(tmp_path: Path) -> Path:
     return source
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Debian's chromium driven by Playwright. Missing, it fails the test: it never skips."""
@@ -50,3 +43,29 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        """Keep test output clean."""
+
+
+@pytest.fixture(scope="session")
+def serve_directory() -> Iterator[Callable[[Path], str]]:
+    """Serve a directory over loopback from a thread; returns its base URL. Stopped at the end."""
+    servers: list[tuple[ThreadingHTTPServer, threading.Thread]] = []
+
+    def serve(directory: Path) -> str:
+        server = ThreadingHTTPServer(
+            ("127.0.0.1", 0), partial(_QuietHandler, directory=str(directory))
+        )
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        servers.append((server, thread))
+        return f"http://127.0.0.1:{server.server_address[1]}/"
+
+    yield serve
+    for server, thread in servers:
+        server.shutdown()
+        server.server_close()
+        thread.join()

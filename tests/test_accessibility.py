@@ -10,10 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import threading
-from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +37,6 @@ PAGES = {
 }
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        """Keep test output clean."""
-
-
 @pytest.fixture(scope="module")
 def axe_script(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """axe.min.js, installed from npm into a temporary folder."""
@@ -62,18 +54,9 @@ def axe_script(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def site_url(shipped_build: BuildResult) -> Iterator[str]:
+def site_url(shipped_build: BuildResult, serve_directory: Callable[[Path], str]) -> str:
     """The shipped site served over loopback from a thread."""
-    handler = partial(QuietHandler, directory=str(shipped_build.output))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    return serve_directory(shipped_build.output)
 
 
 def untitled_paper_path(output: Path) -> str:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
-from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,35 +32,14 @@ EXPECTED_FIRST = [
 ]
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        """Keep test output clean."""
-
-
-def serve(directory: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
 @pytest.fixture(scope="module")
-def site_url(shipped_build: BuildResult) -> Iterator[str]:
+def site_url(shipped_build: BuildResult, serve_directory: Callable[[Path], str]) -> str:
     """The shipped site served from a subpath (``/site/``), as on a project page."""
-    yield from (f"{url}site/" for url in serve_parent(shipped_build.output))
-
-
-def serve_parent(output: Path) -> Iterator[str]:
-    parent = output.parent / "served"
+    parent = shipped_build.output.parent / "served"
     if not parent.exists():
         parent.mkdir()
-        shutil.copytree(output, parent / "site")
-    yield from serve(parent)
+        shutil.copytree(shipped_build.output, parent / "site")
+    return serve_directory(parent) + "site/"
 
 
 @pytest.fixture
