@@ -114,35 +114,45 @@ def build_site(
     if previous is not None and writer.update:
         todo = pages_to_render(previous, state, pages, renderer.env)
     try:
+        corpus, config = site.corpus, site.config
+        sitemap_urls = page_urls_for_sitemap(page.path for page in pages)
+        made: dict[str, Product] = {}
+
+        def site_wide_files() -> None:  # made while the pages render
+            made["search"] = _product(
+                previous,
+                "search",
+                (corpus.papers, corpus.people),
+                lambda: build_search_index(search_docs(corpus)),
+            )
+            # Publishing: sitemap, robots.txt, feed, OpenSearch.
+            made["publish"] = _product(
+                previous,
+                "publish",
+                (corpus.papers, corpus.people, config, tuple(sitemap_urls)),
+                lambda: publish_files(corpus, config, sitemap_urls),
+            )
+            for product in made.values():
+                writer.write_all(sorted(product.files.items()), unchanged=product.reused)
+
         job = RenderJob(renderer, views, todo, writer.staging)
         report = (lambda done, total: progress("pages", done, total)) if progress else None
-        written, found = render_pages(job, options.jobs, report)
+        written, found = render_pages(job, options.jobs, report, meanwhile=site_wide_files)
         writer.written += written
-        writer.site_files.update(page.path for page in pages)
+        writer.site_files.update(path for page in pages for path in page.files)
         page_problems = _page_problems(previous, pages, todo, found)
         rendering = [p for found_here in page_problems.values() for p in found_here]
         problems = acknowledge(sorted({*site.problems, *rendering}), site.curation)
         if options.strict and any(not p.acknowledged for p in problems):
             raise BuildFailed([p for p in problems if not p.acknowledged])
-        corpus, config = site.corpus, site.config
-        sitemap_urls = page_urls_for_sitemap(page.path for page in pages)
-        made = {
-            "search": _product(
-                previous, "search", (corpus.papers, corpus.people),
-                lambda: build_search_index(search_docs(corpus)),
-            ),
-            # Publishing: sitemap, robots.txt, feed, OpenSearch, citation downloads.
-            "publish": _product(
-                previous, "publish", (corpus.papers, corpus.people, config, tuple(sitemap_urls)),
-                lambda: publish_files(corpus, config, sitemap_urls),
-            ),
-            "export": _product(
-                previous, "export", (corpus.papers, corpus.people, tuple(problems)),
-                lambda: {"corpus.json": corpus_json(corpus, problems)},
-            ),
-        }  # fmt: skip
-        for product in made.values():
-            writer.write_all(sorted(product.files.items()), unchanged=product.reused)
+        made["export"] = _product(
+            previous,
+            "export",
+            (corpus.papers, corpus.people, tuple(problems)),
+            lambda: {"corpus.json": corpus_json(corpus, problems)},
+        )
+        export = made["export"]
+        writer.write_all(sorted(export.files.items()), unchanged=export.reused)
         writer.copy_tree(theme.static, "static")
         if writer.update:
             writer.commit_update()

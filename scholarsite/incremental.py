@@ -1,8 +1,9 @@
 """Which pages a rebuild must render again, from what changed since the last build.
 
 A page is rendered again when something it shows changed: its paper or person, the names and
-urls it links to, the paper summaries it lists, or a template it is made from (followed through
-``extends``, ``include``, ``import`` and ``fragment`` calls). List pages are always rendered.
+urls it links to, the paper summaries it lists (for a person, any of their papers: their BibTeX
+file is written with the page), or a template it is made from (followed through ``extends``,
+``include``, ``import`` and ``fragment`` calls). List pages are always rendered.
 """
 
 from __future__ import annotations
@@ -109,6 +110,7 @@ def pages_to_render(
     people = _changed(before.people_by_id, corpus.people_by_id)
     refs = _changed(old.refs, new.refs)
     summaries = _changed(old.summaries, new.summaries)
+    authors = {paper.id: paper.authors for paper in corpus.papers}
     result = []
     for page in pages:
         if deps[page.template] & templates:
@@ -129,6 +131,8 @@ def pages_to_render(
                 or page.key in refs
                 or not summaries.isdisjoint(person.papers)
                 or not refs.isdisjoint(pid for pid, _ in person.coauthors)
+                or not papers.isdisjoint(person.papers)  # their BibTeX file lists every paper
+                or (refs and any(not refs.isdisjoint(authors[p]) for p in person.papers))
             ):
                 result.append(page)
         else:

@@ -1,8 +1,9 @@
 """Rendering every page, in worker processes when there are many.
 
 Workers are forked after the model and views exist, so they inherit them instead of receiving
-pickled copies; each renders a contiguous chunk of pages straight into the staging directory and
-sends back only the paths it wrote and the problems it met.
+pickled copies; each renders a contiguous chunk of pages (with the citation files beside them)
+straight into the staging directory and sends back only the paths it wrote and the problems it
+met. Meanwhile the parent makes the site-wide files.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from scholarsite.errors import Problem
+from scholarsite.publish import paper_downloads, person_downloads
 from scholarsite.render import OutputPage, Renderer
 from scholarsite.views import SiteViews
 
@@ -55,6 +57,21 @@ def page_context(views: SiteViews, page: OutputPage) -> tuple[dict[str, Any], li
     return (makers[page.kind]() if page.kind in makers else {}), []
 
 
+def page_downloads(views: SiteViews, page: OutputPage, context: dict[str, Any]) -> dict[str, bytes]:
+    """The citation files beside a page (``page.downloads`` names them), made from its view."""
+    if page.kind == "paper":
+        view = context["paper"]
+        files = paper_downloads(view.bibtex, view.ris)
+    elif page.kind == "person":
+        papers = views.corpus.people_by_id[page.key].papers
+        files = person_downloads([views.bibtex(pid) for pid in papers])
+    else:
+        files = {}
+    assert tuple(files) == page.downloads, f"{page.path}: downloads {tuple(files)}"
+    folder = page.path.removesuffix("index.html")
+    return {folder + name: data for name, data in files.items()}
+
+
 PageProblems = list[tuple[str, Problem]]  # (page path, problem met rendering it)
 
 
@@ -69,7 +86,9 @@ def _render_range(bounds: tuple[int, int]) -> tuple[list[str], PageProblems]:
         target = job.staging / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(job.renderer.render(page, context))
-        written.append(page.path)
+        for path, data in page_downloads(job.views, page, context).items():
+            (job.staging / path).write_bytes(data)
+        written += page.files
     return written, problems
 
 
@@ -79,17 +98,25 @@ def _chunks(total: int, count: int) -> list[tuple[int, int]]:
 
 
 def render_pages(
-    job: RenderJob, jobs: int | None, progress: Callable[[int, int], None] | None = None
+    job: RenderJob,
+    jobs: int | None,
+    progress: Callable[[int, int], None] | None = None,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> tuple[list[str], PageProblems]:
-    """Render every page of ``job`` into its staging directory; returns (paths, problems)."""
+    """Render every page of ``job`` into its staging directory; returns (paths, problems).
+
+    ``meanwhile`` is other work of the build: the parent process does it while the workers
+    render (or does it afterwards, when the pages are rendered in this process)."""
     global _JOB
     total = len(job.pages)
     workers = min(jobs or os.cpu_count() or 1, max(1, total // 100))
     _JOB = job
     try:
         if workers <= 1 or total < PARALLEL_THRESHOLD or not _can_fork():
-            return _in_process(total, progress)
-        return _in_workers(total, workers, progress)
+            result = _in_process(total, progress)
+            meanwhile()
+            return result
+        return _in_workers(total, workers, progress, meanwhile)
     finally:
         _JOB = None
 
@@ -109,25 +136,44 @@ def _in_process(
         written += paths
         problems += found
         if progress:
-            progress(len(written), total)
+            progress(bounds[1], total)
     return written, problems
 
 
 def _in_workers(
-    total: int, workers: int, progress: Callable[[int, int], None] | None
+    total: int,
+    workers: int,
+    progress: Callable[[int, int], None] | None,
+    meanwhile: Callable[[], None],
 ) -> tuple[list[str], PageProblems]:
-    results: dict[tuple[int, int], tuple[list[str], PageProblems]] = {}
-    done = 0
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = {
             pool.submit(_render_range, b): b for b in _chunks(total, workers * CHUNKS_PER_JOB)
         }
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            done += len(results[futures[future]][0])
-            if progress:
-                progress(done, total)
+        if progress:
+            _report_as_done(futures, total, progress)
+        meanwhile()
+        results = {bounds: future.result() for future, bounds in futures.items()}
     written = [path for bounds in sorted(results) for path in results[bounds][0]]
     problems = [p for bounds in sorted(results) for p in results[bounds][1]]
     return written, problems
+
+
+def _report_as_done(
+    futures: dict[Future[Any], tuple[int, int]],
+    total: int,
+    progress: Callable[[int, int], None],
+) -> None:
+    """Report progress as each chunk finishes (from the pool's thread: the parent may be busy)."""
+    lock = threading.Lock()
+    done = [0]
+
+    def finished(future: Future[Any]) -> None:
+        with lock:
+            start, end = futures[future]
+            done[0] += end - start
+            progress(done[0], total)
+
+    for future in futures:
+        future.add_done_callback(finished)

@@ -1,5 +1,8 @@
 """Publishing conventions: sitemap, robots.txt, Atom feed, OpenSearch, citation downloads.
 
+The citation downloads are written beside each paper's and person's page, by the worker that
+renders the page (from the same view); the other files are made here for the whole site.
+
 Every function here is pure and deterministic: it maps the model (and the site config) to output
 paths and their bytes. Dates come from the data (a paper's year), never from the clock.
 
@@ -16,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape as _escape
 from xml.sax.saxutils import quoteattr as _quoteattr
 
-from scholarsite.cite import bibtex_entry, bibtex_file, citation_keys, ris_entry, ris_file
+from scholarsite.cite import bibtex_file, ris_file
 from scholarsite.config import SiteConfig
 from scholarsite.errors import Problem
 from scholarsite.model import Corpus, Paper
@@ -39,10 +42,9 @@ PERSON_BIBTEX = "papers.bib"
 
 
 def publish_files(corpus: Corpus, config: SiteConfig, page_urls: Sequence[str]) -> dict[str, bytes]:
-    """Every publishing file: output path → content. ``page_urls`` are the site's HTML pages
-    (``""``, ``papers/``, ``papers/<id>/``, …) that belong in the sitemap (not ``404.html``)."""
-    files = citation_files(corpus, config.base_url)
-    files["robots.txt"] = robots_txt(config.base_url)
+    """The site-wide publishing files: output path → content. ``page_urls`` are the site's HTML
+    pages (``""``, ``papers/``, ``papers/<id>/``, …) that belong in the sitemap (not 404.html)."""
+    files = {"robots.txt": robots_txt(config.base_url)}
     files["sitemap.xml"] = sitemap_xml(config.base_url, page_urls)
     files["feed.xml"] = atom_feed(corpus, config)
     if config.base_url:
@@ -93,21 +95,16 @@ def entry_id(base_url: str, paper: Paper) -> str:
 # --- citation downloads --------------------------------------------------------------------------
 
 
-def citation_files(corpus: Corpus, base_url: str = "") -> dict[str, bytes]:
-    """``cite.bib`` and ``cite.ris`` beside each paper page; ``papers.bib`` beside each person's."""
-    keys = citation_keys(corpus)
-    bibtex: dict[str, str] = {}
-    files: dict[str, bytes] = {}
-    for paper in corpus.papers:
-        page = absolute(base_url, paper.url) if base_url else None
-        bibtex[paper.id] = bibtex_entry(paper, corpus, keys[paper.id], page)
-        files[paper.url + PAPER_BIBTEX] = bibtex[paper.id].encode("utf-8")
-        files[paper.url + PAPER_RIS] = ris_file([ris_entry(paper, corpus, page)]).encode("utf-8")
-    for person in corpus.people:
-        entries = [bibtex[pid] for pid in person.papers]
-        if entries:
-            files[person.url + PERSON_BIBTEX] = bibtex_file(entries).encode("utf-8")
-    return files
+def paper_downloads(bibtex: str, ris: str) -> dict[str, bytes]:
+    """The files beside a paper's page: its BibTeX and RIS entries."""
+    return {PAPER_BIBTEX: bibtex.encode("utf-8"), PAPER_RIS: ris_file([ris]).encode("utf-8")}
+
+
+def person_downloads(bibtex_entries: Sequence[str]) -> dict[str, bytes]:
+    """The file beside a person's page: the BibTeX entries of their papers (none without papers)."""
+    if not bibtex_entries:
+        return {}
+    return {PERSON_BIBTEX: bibtex_file(bibtex_entries).encode("utf-8")}
 
 
 # --- robots.txt and sitemap.xml ------------------------------------------------------------------
@@ -245,9 +242,10 @@ __all__ = [
     "PAPER_RIS",
     "PERSON_BIBTEX",
     "atom_feed",
-    "citation_files",
     "opensearch_xml",
     "page_urls_for_sitemap",
+    "paper_downloads",
+    "person_downloads",
     "publish_files",
     "publishing_problems",
     "robots_txt",

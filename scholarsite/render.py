@@ -13,20 +13,29 @@ from markupsafe import Markup
 
 from scholarsite.config import SiteConfig
 from scholarsite.errors import BuildFailed, Problem
-from scholarsite.model import Corpus
+from scholarsite.model import Corpus, Person
 from scholarsite.pages import MarkdownPage
+from scholarsite.publish import PAPER_BIBTEX, PAPER_RIS, PERSON_BIBTEX
 
 NOT_FOUND = "404.html"
 
 
 @dataclass(frozen=True)
 class OutputPage:
-    """One HTML file to render: where it goes, its template, and what its view is made from."""
+    """One HTML file to render: where it goes, its template, and what its view is made from;
+    ``downloads`` are the names of the files written beside it from the same view (citations)."""
 
     path: str
     template: str
     kind: str
     key: str = ""
+    downloads: tuple[str, ...] = ()
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """Every output path this page writes: the page and its downloads."""
+        folder = self.path.removesuffix("index.html")
+        return (self.path, *(folder + name for name in self.downloads))
 
     @property
     def root(self) -> str:
@@ -150,6 +159,10 @@ class Renderer:
         return html.encode("utf-8")
 
 
+def _downloads_of(person: Person) -> tuple[str, ...]:
+    return (PERSON_BIBTEX,) if person.papers else ()
+
+
 def site_pages(corpus: Corpus, markdown: list[MarkdownPage]) -> list[OutputPage]:
     """Every HTML page of the site, in a fixed order."""
     pages = [
@@ -164,8 +177,12 @@ def site_pages(corpus: Corpus, markdown: list[MarkdownPage]) -> list[OutputPage]
         for p in markdown
         if p.name != "index"
     ]
-    pages += [OutputPage(f"{p.url}index.html", "paper.html", "paper", p.id) for p in corpus.papers]
     pages += [
-        OutputPage(f"{p.url}index.html", "author.html", "person", p.id) for p in corpus.people
+        OutputPage(f"{p.url}index.html", "paper.html", "paper", p.id, (PAPER_BIBTEX, PAPER_RIS))
+        for p in corpus.papers
+    ]
+    pages += [
+        OutputPage(f"{p.url}index.html", "author.html", "person", p.id, _downloads_of(p))
+        for p in corpus.people
     ]
     return pages

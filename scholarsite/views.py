@@ -148,6 +148,7 @@ class SiteViews:
         self.refs = {p.id: person_ref(p) for p in corpus.people}
         self.summaries = {p.id: self._summary(p) for p in corpus.papers}
         self.keys = citation_keys(corpus)
+        self._bibtex: dict[str, str] = {}
 
     def _summary(self, paper: Paper) -> PaperSummary:
         refs = [self.refs[pid] for pid in paper.authors[:SUMMARY_AUTHORS]]
@@ -165,6 +166,16 @@ class SiteViews:
 
     def page_url(self, path: str) -> str | None:
         return self.config.base_url + path if self.config.base_url else None
+
+    def bibtex(self, paper_id: str) -> str:
+        """A paper's BibTeX entry (made once: it is on the paper's page and in the BibTeX file of
+        each of its authors)."""
+        entry = self._bibtex.get(paper_id)
+        if entry is None:
+            paper = self.corpus.papers_by_id[paper_id]
+            entry = bibtex_entry(paper, self.corpus, self.keys[paper_id], self.page_url(paper.url))
+            self._bibtex[paper_id] = entry
+        return entry
 
     def paper(self, paper: Paper) -> tuple[PaperView, tuple[str, ...]]:
         """The paper page's view and the problems met rendering its abstract."""
@@ -186,7 +197,7 @@ class SiteViews:
             comments=paper.comments,
             profiles=tuple(sorted(profiles, key=lambda p: p.file)),
             sources=tuple(f"{s.file}:{s.line}" for s in paper.sources),
-            bibtex=bibtex_entry(paper, self.corpus, self.keys[paper.id], url),
+            bibtex=self.bibtex(paper.id),
             bibtex_key=self.keys[paper.id],
             ris=ris_entry(paper, self.corpus, url),
             abs_url=f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else None,
