@@ -327,9 +327,7 @@ def _persons(people: _People, papers: list[Paper], person_ids: dict[Handle, str]
         if paper.authors_complete:
             listed = tuple(dict.fromkeys(paper.authors))
             for pid in listed:
-                counter = coauthors[pid]
-                counter.update(listed)  # counted in C; the person themself is taken back below
-                counter[pid] -= 1
+                coauthors[pid].update(listed)  # counted in C; the person is taken out below
     result = []
     for handle, draft in people.drafts.items():
         pid = person_ids[handle]
@@ -341,7 +339,7 @@ def _persons(people: _People, papers: list[Paper], person_ids: dict[Handle, str]
                 citation_name=name.citation if name else None,
                 papers=tuple(papers_of[pid]),
                 profiles=tuple(draft.profiles),
-                coauthors=_by_count(coauthors[pid]),
+                coauthors=_by_count(coauthors[pid], pid),
                 variants=tuple(s for s in draft.spellings if not name or s != name.display),
                 sort_key=_sort_key(name, pid),
             )
@@ -350,10 +348,12 @@ def _persons(people: _People, papers: list[Paper], person_ids: dict[Handle, str]
     return result
 
 
-def _by_count(counter: Counter[str]) -> tuple[tuple[str, int], ...]:
-    """Most shared papers first; equal counts keep the order co-authors were first met in (the
-    corpus order), so the result is deterministic without a second sort."""
-    return tuple(sorted(((p, n) for p, n in counter.items() if n), key=itemgetter(1), reverse=True))
+def _by_count(counter: Counter[str], person: str) -> tuple[tuple[str, int], ...]:
+    """Co-authors other than ``person``, most shared papers first; equal counts keep the order
+    co-authors were first met in (the corpus order), so the result is deterministic without a
+    second sort."""
+    counter.pop(person, None)
+    return tuple(sorted(counter.items(), key=itemgetter(1), reverse=True))
 
 
 def _sort_key(name: Name | None, pid: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -18,11 +19,14 @@ MAX_SLUG = 72
 
 def fold(text: str) -> str:
     """Diacritics off, case folded: ``Mądry`` → ``madry``, ``Łukasz`` → ``lukasz``."""
+    if text.isascii():
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return bare.casefold()
 
 
+@functools.lru_cache(maxsize=1 << 16)  # names repeat on every paper of their person
 def name_key(display_name: str) -> str:
     """One key per person however the name is spelled in case, accents, spacing or punctuation."""
     return " ".join(re.sub(r"[^\w]+", " ", fold(display_name)).split())
