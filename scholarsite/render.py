@@ -91,6 +91,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: templates are read once
     )
     env.filters["json_script"] = json_script
     env.globals["href"] = href

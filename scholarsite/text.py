@@ -844,10 +844,19 @@ _ABSTRACT_PARSER = _abstract_parser()
 _PAGE_PARSER = _page_parser()
 
 
+@functools.lru_cache(maxsize=8)
+def _abstract_tokens(source: str) -> tuple[Token, ...]:
+    """An abstract's parse, shared by its HTML and its plain text (a paper page shows both)."""
+    return tuple(_ABSTRACT_PARSER.parse(source, {}))
+
+
 @functools.lru_cache(maxsize=4096)
 def render_abstract(source: str) -> RenderedText:
     """Render an abstract (plain text with TeX fragments) to a safe HTML fragment."""
-    return _render(_ABSTRACT_PARSER, source)
+    env: dict[str, Any] = {"problems": []}
+    tokens = list(_abstract_tokens(source))
+    rendered = str(_ABSTRACT_PARSER.renderer.render(tokens, _ABSTRACT_PARSER.options, env))
+    return RenderedText(rendered.strip(), tuple(env["problems"]))
 
 
 def render_page(source: str) -> RenderedText:
@@ -883,7 +892,7 @@ def _token_plain(token: Token) -> str:
 def abstract_plain_text(source: str) -> str:
     """The abstract as readable words: TeX macros and markup removed, whitespace collapsed."""
     parts: list[str] = []
-    for block in _ABSTRACT_PARSER.parse(source, {}):
+    for block in _abstract_tokens(source):
         if block.type == "inline" and block.children:
             parts += [_token_plain(token) for token in block.children]
         elif block.type == "paragraph_close":

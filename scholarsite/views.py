@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,16 +113,16 @@ def lead(abstract: str) -> str:
     return text + ("…" if len(words) > LEAD_WORDS else "")
 
 
-_LINK = Markup('<a href="{}{}index.html"{}>{}</a>')
+_ITEM = Markup('<li><a href="{}{}index.html"{}>{}</a>')
 _COUNT = Markup(
-    ' <span class="count">{}<span class="visually-hidden"> shared paper{}</span></span>'
+    ' <span class="count">{}<span class="visually-hidden"> shared paper{}</span></span></li>'
 )
 _UNNAMED = Markup(' class="unnamed"')
 
 
-@functools.cache
-def _person_link(ref: PersonRef, root: str) -> str:
-    return str(_LINK.format(root, ref.url, _UNNAMED if ref.unnamed else "", ref.name))
+def person_item(ref: PersonRef, root: str) -> str:
+    """The escaped start of a person's ``<li>`` link, up to where the count goes."""
+    return str(_ITEM.format(root, ref.url, _UNNAMED if ref.unnamed else "", ref.name))
 
 
 @functools.cache
@@ -130,10 +130,25 @@ def _count(n: int) -> str:
     return str(_COUNT.format(n, "" if n == 1 else "s"))
 
 
-def counted_links(items: Iterable[tuple[PersonRef, int]], root: str) -> Markup:
-    """``<li>`` links with counts, built from cached, escaped links: author pages list hundreds
-    of co-authors, the one list too long to loop over in a template at scale."""
-    return Markup("".join(f"<li>{_person_link(ref, root)}{_count(n)}</li>" for ref, n in items))
+class CountedLinks:
+    """``<li>`` links with counts, built from each person's escaped link made once: author pages
+    list hundreds of co-authors, the one list too long to loop over in a template at scale."""
+
+    def __init__(self, refs: Mapping[str, PersonRef], root: str) -> None:
+        self.refs = refs
+        self.root = root
+        self.items: dict[str, str] = {}
+
+    def __call__(self, people: Iterable[tuple[str, int]]) -> Markup:
+        items = self.items
+        parts = []
+        for pid, count in people:
+            item = items.get(pid)
+            if item is None:
+                item = items[pid] = person_item(self.refs[pid], self.root)
+            parts.append(item)
+            parts.append(_count(count))
+        return Markup("".join(parts))
 
 
 class SiteViews:
@@ -148,6 +163,7 @@ class SiteViews:
         self.refs = {p.id: person_ref(p) for p in corpus.people}
         self.summaries = {p.id: self._summary(p) for p in corpus.papers}
         self.keys = citation_keys(corpus)
+        self._counted_links: dict[str, CountedLinks] = {}
         self._bibtex: dict[str, str] = {}
 
     def _summary(self, paper: Paper) -> PaperSummary:
@@ -212,16 +228,19 @@ class SiteViews:
             by_year[summary.year].append(summary)
         years = sorted(by_year, key=lambda y: -(y or 0))
         counts: Counter[int] = Counter({y: len(by_year[y]) for y in years if y is not None})
-        coauthors = [(self.refs[pid], n) for pid, n in person.coauthors]
+        coauthors = person.coauthors
         shown = self.COAUTHORS_SHOWN
+        links = self._counted_links.get(root) or self._counted_links.setdefault(
+            root, CountedLinks(self.refs, root)
+        )
         return PersonView(
             ref=self.refs[person.id],
             citation_name=person.citation_name,
             papers_by_year=tuple((y, tuple(by_year[y])) for y in years),
             paper_count=len(person.papers),
             coauthor_count=len(coauthors),
-            coauthors_top=counted_links(coauthors[:shown], root),
-            coauthors_rest=counted_links(coauthors[shown:], root),
+            coauthors_top=links(coauthors[:shown]),
+            coauthors_rest=links(coauthors[shown:]),
             profiles=person.profiles,
             variants=person.variants,
             chart=_chart(counts),
@@ -279,4 +298,4 @@ def _chart(counts: Counter[int]) -> tuple[YearBar, ...]:
     )
 
 
-__all__ = ["SiteViews", "counted_links", "lead", "person_ref"]
+__all__ = ["CountedLinks", "SiteViews", "lead", "person_ref"]
