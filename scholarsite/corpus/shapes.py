@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]?(?:\s|$)")
@@ -12,14 +13,16 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
+@functools.lru_cache(maxsize=64)  # a line is judged by several shapes in turn
 def looks_like_author_list(line: str) -> bool:
     """Comma-separated short tokens: ``Lu, Cheng, Song, Yang`` (and ``OpenAI, null``)."""
     tokens = [t.strip() for t in line.split(",")]
     if len(tokens) < 2:
         return False
     short = sum(1 for t in tokens if _words(t) <= 4 and len(t) <= 40)
-    without_initials = _INITIAL.sub("", line)
-    return short / len(tokens) >= 0.9 and not _SENTENCE_END.search(without_initials)
+    if short / len(tokens) < 0.9:
+        return False
+    return not _SENTENCE_END.search(_INITIAL.sub("", line))
 
 
 def looks_like_abstract(line: str) -> bool:
