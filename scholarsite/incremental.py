@@ -130,8 +130,7 @@ def pages_to_render(
                 page.key in people
                 or page.key in refs
                 or not summaries.isdisjoint(person.papers)
-                or not refs.isdisjoint(pid for pid, _ in person.coauthors)
-                or not papers.isdisjoint(person.papers)  # their BibTeX file lists every paper
+                or not papers.isdisjoint(person.papers)  # co-authors, BibTeX file
                 or (refs and any(not refs.isdisjoint(authors[p]) for p in person.papers))
             ):
                 result.append(page)

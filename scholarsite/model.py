@@ -52,7 +52,6 @@ class Person:
     citation_name: str | None
     papers: tuple[str, ...]
     profiles: tuple[str, ...]
-    coauthors: tuple[tuple[str, int], ...]
     variants: tuple[str, ...]
     sort_key: str
 
@@ -81,6 +80,17 @@ class Corpus:
             {p.id: p for p in papers},
             {p.id: p for p in people},
         )
+
+    def coauthors(self, person: Person) -> tuple[tuple[str, int], ...]:
+        """Who shares complete author lists with ``person``, with how many, most shared first;
+        equal counts keep the order co-authors were first met in (the corpus order). Made when
+        asked (for one page at a time): at scale, all of them at once would not fit in memory."""
+        counts: Counter[str] = Counter()
+        for paper in map(self.papers_by_id.__getitem__, person.papers):
+            if paper.authors_complete and person.id in paper.authors:
+                counts.update(dict.fromkeys(paper.authors).keys())  # counted in C
+        counts.pop(person.id, None)
+        return tuple(sorted(counts.items(), key=itemgetter(1), reverse=True))
 
 
 def build_corpus(profiles: Sequence[RawProfile], curation: Curation) -> Corpus:
@@ -320,14 +330,9 @@ def _paper(draft: _PaperDraft, paper_id: str, person_ids: dict[Handle, str]) -> 
 
 def _persons(people: _People, papers: list[Paper], person_ids: dict[Handle, str]) -> list[Person]:
     papers_of: dict[str, list[str]] = defaultdict(list)
-    coauthors: dict[str, Counter[str]] = defaultdict(Counter)
     for paper in papers:
         for pid in dict.fromkeys((*paper.authors, *paper.profiles)):
             papers_of[pid].append(paper.id)
-        if paper.authors_complete:
-            listed = tuple(dict.fromkeys(paper.authors))
-            for pid in listed:
-                coauthors[pid].update(listed)  # counted in C; the person is taken out below
     result = []
     for handle, draft in people.drafts.items():
         pid = person_ids[handle]
@@ -339,21 +344,12 @@ def _persons(people: _People, papers: list[Paper], person_ids: dict[Handle, str]
                 citation_name=name.citation if name else None,
                 papers=tuple(papers_of[pid]),
                 profiles=tuple(draft.profiles),
-                coauthors=_by_count(coauthors[pid], pid),
                 variants=tuple(s for s in draft.spellings if not name or s != name.display),
                 sort_key=_sort_key(name, pid),
             )
         )
     result.sort(key=lambda p: (p.sort_key, p.id))
     return result
-
-
-def _by_count(counter: Counter[str], person: str) -> tuple[tuple[str, int], ...]:
-    """Co-authors other than ``person``, most shared papers first; equal counts keep the order
-    co-authors were first met in (the corpus order), so the result is deterministic without a
-    second sort."""
-    counter.pop(person, None)
-    return tuple(sorted(counter.items(), key=itemgetter(1), reverse=True))
 
 
 def _sort_key(name: Name | None, pid: str) -> str:

@@ -228,7 +228,7 @@ class SiteViews:
             by_year[summary.year].append(summary)
         years = sorted(by_year, key=lambda y: -(y or 0))
         counts: Counter[int] = Counter({y: len(by_year[y]) for y in years if y is not None})
-        coauthors = person.coauthors
+        coauthors = self.corpus.coauthors(person)
         shown = self.COAUTHORS_SHOWN
         links = self._counted_links.get(root) or self._counted_links.setdefault(
             root, CountedLinks(self.refs, root)
