@@ -8,7 +8,7 @@ import pytest
 
 from scholarsite.corpus import read_corpus
 from scholarsite.curation import Curation, load_curation
-from scholarsite.model import Corpus, build_corpus
+from scholarsite.model import Corpus, Paper, Person, build_corpus
 from scholarsite.naming import name_key, slugify
 
 SHIPPED = Path(__file__).resolve().parent.parent / "site_src"
@@ -132,3 +132,33 @@ def test_name_keys_fold_accents_case_and_spacing(a: str, b: str) -> None:
 def test_slugs_are_ascii() -> None:
     assert slugify("Aleksander Mądry") == "aleksander-madry"
     assert slugify("GPT-4o System Card") == "gpt-4o-system-card"
+
+
+def _paper(pid: str, authors: str, complete: bool = True) -> Paper:
+    return Paper(pid, pid, tuple(authors), complete, "", None, None, (), (), ())
+
+
+def _person(pid: str, papers: str) -> Person:
+    return Person(pid, pid.upper(), None, tuple(papers), (), (), pid)
+
+
+def test_coauthors_count_shared_complete_lists_most_shared_first() -> None:
+    papers = [
+        _paper("1", "abc"),
+        _paper("2", "dca"),
+        _paper("3", "ae", complete=False),  # an incomplete list says nothing about co-authors
+        _paper("4", "bab"),  # a name listed twice counts once
+        _paper("5", "cd"),  # a profile's paper without the owner in its list
+    ]
+    people = [
+        _person("a", "12345"),
+        _person("b", "14"),
+        _person("c", "125"),
+        _person("d", "25"),
+        _person("e", "3"),
+    ]
+    corpus = Corpus.of(papers, people, ())
+    # ties keep the order co-authors were first met in; e is only on an incomplete list
+    assert corpus.coauthors(corpus.people_by_id["a"]) == (("b", 2), ("c", 2), ("d", 1))
+    assert corpus.coauthors(corpus.people_by_id["c"]) == (("a", 2), ("d", 2), ("b", 1))
+    assert corpus.coauthors(corpus.people_by_id["e"]) == ()
