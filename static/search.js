@@ -177,7 +177,7 @@
     const data = await load("t/" + number);
     return cached("t" + number, () => parseDictionary(data));
   };
-  /** The posting shard that holds a term if the index has it. */
+  /** The posting shard that holds a term if the index has it: the last whose separator is not after it. */
   const postingShard = (meta, term) => {
     let low = 0, high = meta.f.length;
     while (low < high) {
@@ -273,17 +273,24 @@
 
   // ---- word-pair filters of abstracts (see scholarsite/search/pairs.py) ----
   const PAIR_BITS = 512, PAIR_HASHES = 3, PAIR_QUERY_WORDS = 3, TEXT_PHRASE_BOOST = 1.3;
-  const fnv1a = (text) => {
-    let h = 0x811c9dc5;
-    for (const c of text) h = Math.imul(h ^ c.codePointAt(0), 0x01000193) >>> 0;
-    return h;
+  const CRC_TABLE = new Int32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    CRC_TABLE[n] = c;
+  }
+  /** CRC-32 of a string's UTF-8 bytes, as Python's zlib.crc32 computes it. */
+  const crc32 = (text) => {
+    let c = -1;
+    for (const byte of new TextEncoder().encode(text)) c = CRC_TABLE[(c ^ byte) & 255] ^ (c >>> 8);
+    return (c ^ -1) >>> 0;
   };
   const mayHoldPair = (encoded, a, b) => {
     if (!encoded) return false;
-    const base = fnv1a(a + " " + b), step = (fnv1a(b + " " + a) | 1) >>> 0;
+    const raw = atob(encoded), h = crc32(a + " " + b);
     for (let i = 0; i < PAIR_HASHES; i++) {
-      const bit = (base + i * step) % PAIR_BITS;
-      if (!((DIGIT[encoded[Math.floor(bit / 6)]] >> bit % 6) & 1)) return false;
+      const bit = (h >>> (9 * i)) & (PAIR_BITS - 1);
+      if (!((raw.charCodeAt(bit >> 3) >> (bit & 7)) & 1)) return false;
     }
     return true;
   };
@@ -320,7 +327,7 @@
     return (await load("x/" + Math.floor(id / meta.x)))[id % meta.x];
   };
   const pageHref = (url) => new URL(url + (location.protocol === "file:" && url.endsWith("/") ? "index.html" : ""), root).href;
-  window.scholarsiteSearch = { search, text, fold, words, stem };
+  window.scholarsiteSearch = { search, text, fold, words, stem, crc32, mayHoldPair };
 
   // ---- rendering: corpus text only ever goes in through text nodes ----
   const el = (tag, attrs, ...children) => {

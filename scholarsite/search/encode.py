@@ -6,7 +6,9 @@ the alphabet, every other digit one of the last 32, so numbers need no separator
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 DIGIT = {c: i for i, c in enumerate(ALPHABET)}
@@ -27,6 +29,10 @@ def encode_varint(value: int) -> str:
 
 def encode_varints(values: Sequence[int]) -> str:
     return "".join(encode_varint(v) for v in values)
+
+
+# Every number below 32**3, encoded once: posting gaps are looked up, not computed.
+SHORT_VARINTS = [encode_varint(v) for v in range(32**3)]
 
 
 def read_varint(text: str, start: int) -> tuple[int, int]:
@@ -61,8 +67,10 @@ def encode_postings(postings: Sequence[tuple[int, int]]) -> str:
     """Sorted ``(doc id, weight level)`` pairs as gap varints, each followed by its level."""
     parts = []
     previous = -1
+    short = SHORT_VARINTS
     for doc_id, level in postings:
-        parts.append(encode_varint(doc_id - previous - 1))
+        gap = doc_id - previous - 1
+        parts.append(short[gap] if gap < 32**3 else encode_varint(gap))
         parts.append(ALPHABET[level])
         previous = doc_id
     return "".join(parts)
@@ -76,3 +84,32 @@ def decode_postings(text: str) -> Iterator[tuple[int, int]]:
         previous += gap + 1
         yield previous, DIGIT[text[pos]]
         pos += 1
+
+
+@dataclass(frozen=True)
+class PostingList:
+    """One term's encoded postings (as :func:`encode_postings` writes them) and their count."""
+
+    encoded: str
+    count: int
+
+
+def invert(levels_per_doc: Iterable[Mapping[str, int]]) -> dict[str, PostingList]:
+    """Every term's posting list, from each document's ``{term: level}`` in document order.
+
+    The same text as :func:`encode_postings` of the term's ``(doc id, level)`` pairs, written
+    in one pass over the documents (this runs once per posting, so it is kept lean)."""
+    parts: defaultdict[str, list[str]] = defaultdict(list)
+    last: dict[str, int] = {}
+    short = SHORT_VARINTS
+    for doc_id, levels in enumerate(levels_per_doc):
+        for term, level in levels.items():
+            found = parts[term]
+            gap = doc_id - last.get(term, -1) - 1
+            try:
+                found.append(short[gap])
+            except IndexError:
+                found.append(encode_varint(gap))
+            found.append(ALPHABET[level])
+            last[term] = doc_id
+    return {term: PostingList("".join(found), len(found) // 2) for term, found in parts.items()}

@@ -59,14 +59,33 @@ TOKEN_PATTERN = re.compile(r"[0-9]{4}\.[0-9]+|[^\W_]+")
 SPECIAL_TABLE = str.maketrans(SPECIAL_LETTERS)
 
 
+def fold_char(char: str) -> str:
+    """One lower-case character without its diacritics (``ą`` -> ``a``, ``ł`` -> ``l``)."""
+    decomposed = unicodedata.normalize("NFKD", char)
+    bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+    return bare.translate(SPECIAL_TABLE)
+
+
+class FoldTable(dict[int, str]):
+    """``str.translate`` table that folds each character the first time it is seen."""
+
+    def __missing__(self, code: int) -> str:
+        folded = fold_char(chr(code))
+        self[code] = folded
+        return folded
+
+
+FOLD_TABLE = FoldTable()
+
+
 def fold(text: str) -> str:
-    """Text lower-cased and without diacritics: ``Łukasz Mądry`` -> ``lukasz madry``."""
+    """Text lower-cased and without diacritics: ``Łukasz Mądry`` -> ``lukasz madry``.
+
+    Characters are folded one at a time, as ``static/search.js`` does."""
     lowered = text.lower()
     if lowered.isascii():
         return lowered
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
-    return bare.translate(SPECIAL_TABLE)
+    return lowered.translate(FOLD_TABLE)
 
 
 def words(text: str) -> list[str]:
@@ -92,9 +111,15 @@ def is_indexed(word: str) -> bool:
     return word not in STOPWORDS and len(word) <= MAX_TERM_LENGTH
 
 
+@cache
+def index_term(word: str) -> str:
+    """The term a folded word is indexed under, or "" for a word that is not indexed."""
+    return stem(word) if is_indexed(word) else ""
+
+
 def terms(text: str) -> list[str]:
     """The index terms of a text, in order, with repeats: stemmed words without stopwords."""
-    return [stem(w) for w in words(text) if is_indexed(w)]
+    return list(filter(None, map(index_term, words(text))))
 
 
 @cache

@@ -3,50 +3,59 @@
 A Bloom filter per paper (three bits per pair of adjacent index terms) lets the client tell,
 for the few results on screen, whether a long query occurs as a run of words in the abstract,
 without shipping positions for every posting.
+
+A pair ``first second`` sets the bits given by three 9-bit fields of the CRC-32 of its UTF-8
+bytes (``zlib.crc32``, which the client computes with a few lines of JavaScript). The filter
+is stored as the base-64 text of its 64 bytes, bit ``b`` being bit ``b % 8`` of byte ``b // 8``.
 """
 
 from __future__ import annotations
 
+import binascii
+import zlib
+from collections.abc import Sequence
 from itertools import pairwise
 
-from scholarsite.search.encode import ALPHABET, DIGIT
-from scholarsite.search.fold import terms
-
 FILTER_BITS = 512
-HASHES = 3
-BITS_PER_CHAR = 6
+FILTER_BYTES = FILTER_BITS // 8
+FIELD_BITS = 9  # FILTER_BITS == 1 << FIELD_BITS
+FIELD_MASK = FILTER_BITS - 1
+BITS = [1 << bit for bit in range(FILTER_BITS)]
 
 
-def fnv1a(text: str) -> int:
-    """32-bit FNV-1a over code points (the client computes the same)."""
-    value = 0x811C9DC5
-    for char in text:
-        value = ((value ^ ord(char)) * 0x01000193) & 0xFFFFFFFF
-    return value
+def pair_hash(first: str, second: str) -> int:
+    """CRC-32 of ``"first second"`` in UTF-8 (the client computes the same)."""
+    return zlib.crc32(f"{first} {second}".encode())
 
 
-def pair_bits(first: str, second: str) -> list[int]:
-    base = fnv1a(f"{first} {second}")
-    step = fnv1a(f"{second} {first}") | 1
-    return [(base + i * step) % FILTER_BITS for i in range(HASHES)]
+def hash_bits(value: int) -> tuple[int, int, int]:
+    """The three filter bits of a pair hash: its low three 9-bit fields."""
+    return (
+        value & FIELD_MASK,
+        value >> FIELD_BITS & FIELD_MASK,
+        value >> 2 * FIELD_BITS & FIELD_MASK,
+    )
 
 
-def pair_filter(text: str) -> str:
-    """The filter of a text's adjacent term pairs, 6 bits a character ("" without pairs)."""
-    cells = [0] * -(-FILTER_BITS // BITS_PER_CHAR)
-    found = False
-    for first, second in pairwise(terms(text)):
-        found = True
-        for bit in pair_bits(first, second):
-            cells[bit // BITS_PER_CHAR] |= 1 << (bit % BITS_PER_CHAR)
-    return "".join(ALPHABET[c] for c in cells) if found else ""
+def pair_filter(terms: Sequence[str]) -> str:
+    """The filter of a text's adjacent term pairs (``""`` without pairs)."""
+    if len(terms) < 2:
+        return ""
+    bits = 0
+    for pair in map(" ".join, pairwise(terms)):
+        value = zlib.crc32(pair.encode())
+        bits |= (
+            BITS[value & FIELD_MASK]
+            | BITS[value >> FIELD_BITS & FIELD_MASK]
+            | BITS[value >> 2 * FIELD_BITS & FIELD_MASK]
+        )
+    raw = bits.to_bytes(FILTER_BYTES, "little")
+    return binascii.b2a_base64(raw, newline=False).decode().rstrip("=")
 
 
 def may_hold_pair(encoded: str, first: str, second: str) -> bool:
     """False if the text surely lacks the pair; true if it holds it (or, rarely, by chance)."""
     if not encoded:
         return False
-    return all(
-        DIGIT[encoded[bit // BITS_PER_CHAR]] >> (bit % BITS_PER_CHAR) & 1
-        for bit in pair_bits(first, second)
-    )
+    raw = binascii.a2b_base64(encoded + "=" * (-len(encoded) % 4))
+    return all(raw[bit >> 3] >> (bit & 7) & 1 for bit in hash_bits(pair_hash(first, second)))

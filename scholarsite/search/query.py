@@ -93,9 +93,9 @@ def parse_dictionary(data: dict[str, Any]) -> Dictionary:
     return Dictionary(data["t"].split(" "), decode_varints(data["f"]))
 
 
-def posting_shard_of(first_terms: list[str], term: str) -> int:
+def posting_shard_of(separators: list[str], term: str) -> int:
     """The posting shard that holds ``term`` if the index has it."""
-    return bisect.bisect_right(first_terms, term)
+    return bisect.bisect_right(separators, term)
 
 
 def query_words(query: str) -> list[QueryWord]:

@@ -8,11 +8,13 @@ document frequency stored in the term dictionary.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from scholarsite.search import SearchDoc
+from scholarsite.search.encode import NAMED_FLAG, quantize_weight
 from scholarsite.search.fold import arxiv_term, name_terms, terms, words
 
 K1 = 1.2
@@ -20,6 +22,9 @@ NAME_FIELDS = frozenset({"title", "authors", "id"})
 PREFIX_MARK = "~"
 TITLE_PREFIX_LENGTHS = (1, 2, 3)
 TITLE_PREFIX_WEIGHT = 0.5
+SHORT_FIELD = 16
+COMMON_SHARE = 0.1
+COMMON_LEVEL = 14  # one occurrence in an abstract of average length: tf 1, tf / (K1 + tf)
 
 
 @dataclass(frozen=True)
@@ -38,8 +43,8 @@ FIELDS: tuple[Field, ...] = (
 )
 
 
-def field_terms(doc: SearchDoc) -> dict[str, list[str]]:
-    """The terms of each field of one document."""
+def field_terms(doc: SearchDoc, text: list[str]) -> dict[str, list[str]]:
+    """The terms of each field of one document, given the terms of its text."""
     title = terms(doc.title)
     variants = [t for t in terms(" ".join(doc.variants)) if t not in title]
     ids = terms(arxiv_term(doc.arxiv)) if doc.arxiv else []
@@ -47,7 +52,7 @@ def field_terms(doc: SearchDoc) -> dict[str, list[str]]:
     return {
         "title": title + variants,  # another spelling adds its new words, not weight
         "authors": [t for name in doc.authors for t in name_terms(name)],
-        "text": terms(doc.text) + year,
+        "text": text + year,
         "id": ids,
     }
 
@@ -61,17 +66,51 @@ def average_lengths(per_doc: Sequence[dict[str, list[str]]]) -> dict[str, float]
     return averages
 
 
-def doc_weights(fields: dict[str, list[str]], averages: dict[str, float]) -> dict[str, float]:
-    """Each term of one document with its BM25F weight ``tf / (K1 + tf)``."""
-    pseudo_tf: dict[str, float] = defaultdict(float)
-    for field in FIELDS:
+def count_terms(tokens: list[str]) -> dict[str, int]:
+    """How often each term occurs (a plain loop beats ``Counter`` on the few words of a title)."""
+    if len(tokens) > SHORT_FIELD:
+        return Counter(tokens)
+    counts: dict[str, int] = {}
+    for token in tokens:
+        counts[token] = counts.get(token, 0) + 1
+    return counts
+
+
+def pseudo_frequencies(
+    fields: dict[str, list[str]], averages: dict[str, float]
+) -> dict[str, float]:
+    """Each term of one document with its field-weighted, length-normalised frequency.
+
+    The longest field is added first, in one step; the others term by term."""
+    pseudo_tf: dict[str, float] = {}
+    for field in sorted(FIELDS, key=lambda f: -len(fields[f.name])):
         tokens = fields[field.name]
         if not tokens:
-            continue
+            break
         norm = 1 - field.length_norm + field.length_norm * len(tokens) / averages[field.name]
-        for term, count in Counter(tokens).items():
-            pseudo_tf[term] += field.weight * count / norm
-    return {term: tf / (K1 + tf) for term, tf in pseudo_tf.items()}
+        counts = count_terms(tokens)
+        # Most terms occur once or twice: compute each count's share once.
+        share = {count: field.weight * count / norm for count in set(counts.values())}
+        if not pseudo_tf:
+            pseudo_tf = {term: share[count] for term, count in counts.items()}
+            continue
+        for term, count in counts.items():
+            pseudo_tf[term] = pseudo_tf.get(term, 0.0) + share[count]
+    return pseudo_tf
+
+
+def doc_levels(fields: dict[str, list[str]], averages: dict[str, float]) -> dict[str, int]:
+    """Each term of one document with what the index stores: the quantized BM25F weight
+    ``tf / (K1 + tf)`` (:func:`~scholarsite.search.encode.quantize_weight`) plus the name
+    flag. Most terms of a document share a frequency, so each frequency is quantized once."""
+    frequencies = pseudo_frequencies(fields, averages)
+    level_of = {
+        tf: quantize_weight(tf / (K1 + tf), named=False) for tf in set(frequencies.values())
+    }
+    levels = {term: level_of[tf] for term, tf in frequencies.items()}
+    for term in named_terms(fields):
+        levels[term] += NAMED_FLAG
+    return levels
 
 
 def named_terms(fields: dict[str, list[str]]) -> set[str]:
@@ -82,25 +121,44 @@ def named_terms(fields: dict[str, list[str]]) -> set[str]:
 def title_prefix_terms(doc: SearchDoc) -> set[str]:
     """Pseudo-terms for the 1- to 3-letter starts of title words (``se~`` for "searching"),
     so a half-typed last word narrows results by title even when it has many completions."""
-    found = set()
-    for word in words(" ".join((doc.title, *doc.variants))):
-        for length in TITLE_PREFIX_LENGTHS:
-            if len(word) > length:
-                found.add(word[:length] + PREFIX_MARK)
-    return found
+    return {
+        word[:length] + PREFIX_MARK
+        for word in set(words(" ".join((doc.title, *doc.variants))))
+        for length in TITLE_PREFIX_LENGTHS
+        if len(word) > length
+    }
 
 
-def all_doc_weights(docs: Sequence[SearchDoc]) -> list[dict[str, tuple[float, bool]]]:
-    """Every document's terms with their BM25F weight and whether they occur in a name field."""
-    per_doc = [field_terms(doc) for doc in docs]
+def all_doc_levels(docs: Sequence[SearchDoc], texts: Sequence[list[str]]) -> list[dict[str, int]]:
+    """Every document's terms with their stored weight level (name flag included), given the
+    terms of each document's text."""
+    per_doc = [field_terms(doc, text) for doc, text in zip(docs, texts, strict=True)]
     averages = average_lengths(per_doc)
+    prefix_level = quantize_weight(TITLE_PREFIX_WEIGHT, named=True)
     result = []
     for doc, fields in zip(docs, per_doc, strict=True):
-        named = named_terms(fields)
-        weights = {t: (w, t in named) for t, w in doc_weights(fields, averages).items()}
-        weights.update((t, (TITLE_PREFIX_WEIGHT, True)) for t in title_prefix_terms(doc))
-        result.append(weights)
+        levels = doc_levels(fields, averages)
+        levels.update(dict.fromkeys(title_prefix_terms(doc), prefix_level))
+        result.append(levels)
+    flatten_common_terms(result)
     return result
+
+
+def flatten_common_terms(levels_per_doc: list[dict[str, int]]) -> None:
+    """Give every posting of a very common term outside name fields one level.
+
+    Such a term (in over ``COMMON_SHARE`` of the documents) has a small inverse document
+    frequency, so its level moves scores little; a list of one repeated level compresses to
+    a fraction of its size, which keeps a query with a common word small at 100,000 papers."""
+    limit = COMMON_SHARE * len(levels_per_doc)
+    counts = Counter(chain.from_iterable(levels_per_doc))
+    common = {term for term, count in counts.items() if count > limit}
+    if not common:
+        return
+    for levels in levels_per_doc:
+        for term in common.intersection(levels):
+            if levels[term] < NAMED_FLAG:
+                levels[term] = COMMON_LEVEL
 
 
 def idf(doc_count: int, doc_freq: int) -> float:

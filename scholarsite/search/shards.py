@@ -2,8 +2,8 @@
 
 Layout under ``search/idx/`` (every file calls ``scholarsiteSearchIndex(name, data)``):
 
-- ``meta.js``: document count, documents per shard, the term-dictionary prefixes, the
-  first term of each posting shard.
+- ``meta.js``: document count, documents per shard, the term-dictionary prefixes, where
+  each posting shard starts (the shortest start of its first term that tells it apart).
 - ``t/<n>.js``: the sorted terms that share a prefix, with document frequencies (term
   dictionary; typo and prefix matching run over it).
 - ``p/<n>.js``: a contiguous range of sorted terms and their posting lists. ``meta.js`` says
@@ -20,21 +20,23 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from scholarsite.search import SearchDoc
-from scholarsite.search.encode import encode_postings, encode_varints, quantize_weight
+from scholarsite.search.encode import PostingList, encode_varints, invert
+from scholarsite.search.fold import terms
 from scholarsite.search.pairs import pair_filter
-from scholarsite.search.rank import all_doc_weights
+from scholarsite.search.rank import all_doc_levels
 
 INDEX_DIR = "search/idx"
 REGISTER = "scholarsiteSearchIndex"
-DOCS_PER_SHARD = 32
+DOCS_PER_SHARD = 16
 TEXTS_PER_SHARD = 64
 POSTING_SHARD_CHARS = 6000
-DICT_SHARD_CHARS = 12000
+DICT_SHARD_CHARS = 6000
 SNIPPET_TEXT_CHARS = 1500
 
-Postings = dict[str, list[tuple[int, int]]]
+Postings = dict[str, PostingList]
 
 
 @dataclass(frozen=True)
@@ -49,12 +51,9 @@ def sort_docs(docs: Sequence[SearchDoc]) -> list[SearchDoc]:
     return sorted(docs, key=lambda d: (d.url, d.kind, d.title))
 
 
-def collect_postings(docs: Sequence[SearchDoc]) -> Postings:
-    postings: Postings = defaultdict(list)
-    for doc_id, weights in enumerate(all_doc_weights(docs)):
-        for term, (weight, named) in sorted(weights.items()):
-            postings[term].append((doc_id, quantize_weight(weight, named)))
-    return dict(postings)
+def collect_postings(docs: Sequence[SearchDoc], texts: Sequence[list[str]]) -> Postings:
+    """Every term's posting list, given each document's text terms."""
+    return invert(all_doc_levels(docs, texts))
 
 
 def pack_postings(postings: Postings) -> PostingShards:
@@ -64,7 +63,7 @@ def pack_postings(postings: Postings) -> PostingShards:
     size = 0
     shard_of: dict[str, int] = {}
     for term in sorted(postings):
-        encoded = encode_postings(postings[term])
+        encoded = postings[term].encoded
         if lists[-1] and size + len(encoded) > POSTING_SHARD_CHARS:
             terms.append([])
             lists.append([])
@@ -97,12 +96,13 @@ def group_by_prefix(terms: Sequence[str], length: int = 1) -> dict[str, list[str
 
 def dictionary_shard(terms: Sequence[str], postings: Postings) -> object:
     """Terms (space-separated) and their document frequencies."""
-    return {"t": " ".join(terms), "f": encode_varints([len(postings[t]) for t in terms])}
+    return {"t": " ".join(terms), "f": encode_varints([postings[t].count for t in terms])}
 
 
-def doc_record(doc: SearchDoc) -> list[str]:
+def doc_record(doc: SearchDoc, text: list[str]) -> list[str]:
+    """What a result shows, and the pair filter of its text's terms."""
     kind = "p" if doc.kind == "paper" else "a"
-    return [kind, doc.url, doc.title, doc.detail, pair_filter(doc.text)]
+    return [kind, doc.url, doc.title, doc.detail, pair_filter(text)]
 
 
 def script(name: str, data: object) -> bytes:
@@ -117,7 +117,8 @@ def chunks(items: Sequence[SearchDoc], size: int) -> list[Sequence[SearchDoc]]:
 def write_index(docs: Sequence[SearchDoc]) -> dict[str, bytes]:
     """Every index file, keyed by its path relative to the site root."""
     ordered = sort_docs(docs)
-    postings = collect_postings(ordered)
+    texts = [terms(d.text) for d in ordered]
+    postings = collect_postings(ordered, texts)
     packed = pack_postings(postings)
     groups = group_by_prefix(sorted(postings))
     files: dict[str, bytes] = {}
@@ -129,18 +130,28 @@ def write_index(docs: Sequence[SearchDoc]) -> dict[str, bytes]:
         add(f"t/{number}", dictionary_shard(members, postings))
     for number, (names, lists) in enumerate(zip(packed.terms, packed.lists, strict=True)):
         add(f"p/{number}", {"t": " ".join(names), "p": lists})
-    for number, chunk in enumerate(chunks(ordered, DOCS_PER_SHARD)):
-        add(f"d/{number}", [doc_record(d) for d in chunk])
+    records = [doc_record(d, t) for d, t in zip(ordered, texts, strict=True)]
+    for number, start in enumerate(range(0, len(records), DOCS_PER_SHARD)):
+        add(f"d/{number}", records[start : start + DOCS_PER_SHARD])
     for number, chunk in enumerate(chunks(ordered, TEXTS_PER_SHARD)):
-        texts = [d.text[:SNIPPET_TEXT_CHARS] for d in chunk]
-        if any(texts):  # a shard of people only is never asked for
-            add(f"x/{number}", texts)
+        snippets = [d.text[:SNIPPET_TEXT_CHARS] for d in chunk]
+        if any(snippets):  # a shard of people only is never asked for
+            add(f"x/{number}", snippets)
     meta = {"n": len(ordered), "b": DOCS_PER_SHARD, "x": TEXTS_PER_SHARD, "t": list(groups)}
-    add("meta", meta | {"f": first_terms(packed)})
+    add("meta", meta | {"f": separators(packed)})
     return dict(sorted(files.items()))
 
 
-def first_terms(packed: PostingShards) -> list[str]:
-    """The first term of every posting shard after the first: a term is in the last shard
-    whose first term is not after it."""
-    return [names[0] for names in packed.terms[1:]]
+def separators(packed: PostingShards) -> list[str]:
+    """For every posting shard after the first, the shortest start of its first term that
+    sorts after the last term of the shard before: a term is in the last shard whose
+    separator is not after it (:func:`~scholarsite.search.query.posting_shard_of`)."""
+    return [shortest_separator(before[-1], names[0]) for before, names in pairwise(packed.terms)]
+
+
+def shortest_separator(before: str, first: str) -> str:
+    """The shortest prefix of ``first`` that sorts after ``before`` (``before < first``)."""
+    for length in range(1, len(first)):
+        if first[:length] > before:
+            return first[:length]
+    return first

@@ -12,6 +12,8 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from scholarsite.build import BuildOptions, BuildResult, build_site
+from scholarsite.search.fold import terms
+from scholarsite.search.pairs import may_hold_pair, pair_filter, pair_hash
 from scholarsite.search.query import Searcher
 
 pytestmark = pytest.mark.browser
@@ -184,3 +186,21 @@ def test_corpus_markup_shows_as_text(browser: Browser, site_copy: Path, tmp_path
         assert page.evaluate("window.pwned") is None
     finally:
         context.close()
+
+
+def test_client_pair_hash_and_filter_agree_with_the_index(
+    page: Page, shipped_build: BuildResult
+) -> None:
+    page.goto((shipped_build.output / "index.html").as_uri())
+    pairs = [("sparse", "gene"), ("łódź", "straße"), ("2410.21276", "model"), ("", "x")]
+    for first, second in pairs:
+        in_browser = page.evaluate(
+            "([a, b]) => scholarsiteSearch.crc32(a + ' ' + b)", [first, second]
+        )
+        assert in_browser == pair_hash(first, second)
+    encoded = pair_filter(terms("Sparse genes evolve across Łódź-range synapses of models."))
+    for first, second in [("sparse", "gene"), ("lodz", "range"), ("gene", "sparse"), ("a", "b")]:
+        in_browser = page.evaluate(
+            "([f, a, b]) => scholarsiteSearch.mayHoldPair(f, a, b)", [encoded, first, second]
+        )
+        assert in_browser == may_hold_pair(encoded, first, second), (first, second)

@@ -12,6 +12,7 @@ from scholarsite.search.encode import (
     encode_postings,
     encode_varint,
     encode_varints,
+    invert,
     quantize_weight,
 )
 
@@ -33,6 +34,25 @@ def test_small_numbers_take_one_character() -> None:
 def test_postings_round_trip(postings: dict[int, int]) -> None:
     pairs = sorted(postings.items())
     assert list(decode_postings(encode_postings(pairs))) == pairs
+
+
+@given(
+    st.lists(
+        st.dictionaries(st.sampled_from(["a", "b", "c~", "d"]), st.integers(1, 63)),
+        max_size=40,
+    ),
+    st.integers(min_value=0, max_value=40_000),
+)
+def test_inverting_documents_writes_what_encode_postings_writes(
+    docs: list[dict[str, int]], skip: int
+) -> None:
+    docs = [{}] * skip + docs  # gaps beyond the table of short numbers too
+    lists = invert(docs)
+    for term, found in lists.items():
+        pairs = [(doc_id, levels[term]) for doc_id, levels in enumerate(docs) if term in levels]
+        assert found.encoded == encode_postings(pairs)
+        assert found.count == len(pairs)
+    assert set(lists) == {term for levels in docs for term in levels}
 
 
 def test_quantized_weights_are_never_zero_and_carry_the_name_flag() -> None:

@@ -23,6 +23,11 @@ def test_fold_drops_case_and_diacritics(text: str, folded: str) -> None:
     assert fold(text) == folded
 
 
+def test_fold_of_a_text_is_the_fold_of_each_character() -> None:
+    text = "Œuvre: Ångström, Ødegaard, Dvořák, İstanbul, Þór — ﬁne ½ Σ"
+    assert fold(text) == "".join(fold(c) for c in text.lower())
+
+
 def test_words_keep_arxiv_ids_whole_and_split_on_punctuation() -> None:
     assert words("GPT-4o (arXiv:2410.21276v2), e.g. 50%") == [
         "gpt",

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import json
 import random
+import zlib
 from dataclasses import replace
 
 import pytest
 
 from scholarsite.search import SearchDoc, build_search_index
-from scholarsite.search.pairs import may_hold_pair, pair_filter
-from scholarsite.search.query import Searcher, edit_distance, file_loader, query_words
-from scholarsite.search.shards import INDEX_DIR, REGISTER
+from scholarsite.search.encode import NAMED_FLAG, decode_postings
+from scholarsite.search.fold import terms
+from scholarsite.search.pairs import may_hold_pair, pair_filter, pair_hash
+from scholarsite.search.query import (
+    Searcher,
+    edit_distance,
+    file_loader,
+    posting_shard_of,
+    query_words,
+)
+from scholarsite.search.rank import COMMON_LEVEL
+from scholarsite.search.shards import INDEX_DIR, REGISTER, shortest_separator
 
 
 def paper(slug: str, title: str, authors: tuple[str, ...], text: str, **extra: object) -> SearchDoc:
@@ -174,11 +184,30 @@ def test_edit_distance(word: str, term: str, prefix: bool, distance: int) -> Non
 
 
 def test_pair_filter_holds_adjacent_words_of_the_abstract() -> None:
-    encoded = pair_filter("Sparse genes evolve across long-range synapses.")
+    encoded = pair_filter(terms("Sparse genes evolve across long-range synapses."))
     assert may_hold_pair(encoded, "sparse", "gene")
     assert may_hold_pair(encoded, "long", "range")
     assert not may_hold_pair(encoded, "gene", "sparse")
-    assert not may_hold_pair(pair_filter(""), "sparse", "gene")
+    assert not may_hold_pair(pair_filter(terms("")), "sparse", "gene")
+    assert not may_hold_pair(pair_filter(["alone"]), "alone", "alone")
+
+
+def test_pair_hash_is_crc32_of_the_utf8_pair() -> None:
+    assert pair_hash("a", "b") == zlib.crc32(b"a b")
+    assert pair_hash("łódź", "gene") == zlib.crc32("łódź gene".encode())
+    assert len(pair_filter(["a", "b"])) == 86  # 64 bytes in base 64, without padding
+
+
+def test_shard_separators_are_short_and_find_every_term() -> None:
+    assert shortest_separator("model", "modular") == "modu"
+    assert shortest_separator("a", "b") == "b"
+    assert shortest_separator("ab", "abc") == "abc"
+    files = build_search_index(DOCS)
+    load = file_loader(files)
+    meta = load("meta")
+    for number in range(len(meta["f"]) + 1):
+        for term in load(f"p/{number}")["t"].split(" "):
+            assert posting_shard_of(meta["f"], term) == number
 
 
 def test_a_run_of_abstract_words_lifts_the_paper_holding_it() -> None:
@@ -189,3 +218,18 @@ def test_a_run_of_abstract_words_lifts_the_paper_holding_it() -> None:
     ]
     found = Searcher(file_loader(build_search_index(docs))).search(run)
     assert [h.record[1] for h in found] == ["papers/b-run/", "papers/a-scattered/"]
+
+
+def test_very_common_words_outside_names_share_one_level() -> None:
+    filler = "show results across many tasks and settings"
+    docs = [
+        paper(f"p{i}", f"Topic{i} study", (), f"{filler} {'show ' * (i % 3)}") for i in range(30)
+    ]
+    docs.append(paper("named", "Show and tell", (), filler))
+    files = build_search_index(docs)
+    load = file_loader(files)
+    meta = load("meta")
+    shard = load(f"p/{posting_shard_of(meta['f'], 'show')}")
+    encoded = shard["p"][shard["t"].split(" ").index("show")]
+    levels = {level for _, level in decode_postings(encoded)}
+    assert levels == {COMMON_LEVEL, max(levels)} and max(levels) > NAMED_FLAG
