@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from scholarsite.config import SiteConfig, load_config
-from scholarsite.corpus import read_corpus
+from scholarsite.corpus import DumpCache, read_corpus
 from scholarsite.curation import Curation, acknowledge, load_curation
 from scholarsite.errors import BuildFailed, Problem, ScholarsiteError
 from scholarsite.export import corpus_json
@@ -71,13 +71,15 @@ class SiteInput:
     problems: list[Problem]
 
 
-def read_site(source: Path, base_url: str | None = None) -> SiteInput:
+def read_site(
+    source: Path, base_url: str | None = None, dumps: DumpCache | None = None
+) -> SiteInput:
     if not source.is_dir():
         raise ScholarsiteError(f"the site source {source} is not a directory (use --source DIR)")
     config, problems = load_config(source)
     curation, found = load_curation(source)
     problems += found
-    profiles = read_corpus(source)
+    profiles = read_corpus(source, dumps)
     if not profiles:
         problems.append(Problem("corpus", 0, "no profile dumps found in corpus/"))
     for profile in profiles:
@@ -103,7 +105,8 @@ def build_site(
         return _up_to_date(options, started)  # nothing will be written or removed
     if previous is None or not (options.output / MARKER).is_file():
         check_output_target(options.output, options.source)  # an update touches only its own files
-    site = read_site(options.source, options.base_url)
+    dumps = previous.dumps if previous is not None else DumpCache()
+    site = read_site(options.source, options.base_url, dumps)
     views = SiteViews(site.corpus, site.config, site.pages)
     renderer = Renderer(theme.templates, site.config, site.pages)
     pages = site_pages(site.corpus, site.pages)
@@ -172,6 +175,7 @@ def build_site(
         rendered=len(todo),
         state=replace(
             state,
+            dumps=dumps,
             page_problems=page_problems,
             products={name: replace(product, reused=False) for name, product in made.items()},
         ),

@@ -18,17 +18,35 @@ from scholarsite.corpus.shapes import (
 from scholarsite.corpus.titled import parse_titled
 from scholarsite.errors import Problem
 
-__all__ = ["Layout", "Name", "RawProfile", "RawRecord", "parse_dump", "read_corpus"]
+__all__ = ["DumpCache", "Layout", "Name", "RawProfile", "RawRecord", "parse_dump", "read_corpus"]
 
 _PARSERS = {Layout.TITLED: parse_titled, Layout.ABSTRACTS: parse_abstracts}
 
 
-def read_corpus(source: Path) -> list[RawProfile]:
+class DumpCache:
+    """Parsed dumps, reused while a file's bytes are unchanged (the preview server keeps one
+    from build to build, so an edit to one dump parses only that dump)."""
+
+    def __init__(self) -> None:
+        self.parsed: dict[str, tuple[bytes, RawProfile]] = {}
+
+    def parse(self, data: bytes, file: str) -> RawProfile:
+        known = self.parsed.get(file)
+        if known is None or known[0] != data:
+            known = self.parsed[file] = (data, parse_dump(data, file))
+        return known[1].copy()
+
+    def keep_only(self, files: set[str]) -> None:
+        self.parsed = {file: known for file, known in self.parsed.items() if file in files}
+
+
+def read_corpus(source: Path, cache: DumpCache | None = None) -> list[RawProfile]:
     """Every regular file in ``source/corpus``, sorted; links out of ``source`` are refused."""
     corpus = source / "corpus"
     if not corpus.is_dir():
         return []
     root = source.resolve()
+    parse = cache.parse if cache is not None else parse_dump
     profiles = []
     for path in sorted(corpus.iterdir()):
         rel = f"corpus/{path.name}"
@@ -37,7 +55,9 @@ def read_corpus(source: Path) -> list[RawProfile]:
         if not path.resolve().is_relative_to(root):
             profiles.append(_refused(rel, "is a link to a file outside the site source; skipped"))
             continue
-        profiles.append(parse_dump(path.read_bytes(), rel))
+        profiles.append(parse(path.read_bytes(), rel))
+    if cache is not None:
+        cache.keep_only({profile.file for profile in profiles})
     return profiles
 
 

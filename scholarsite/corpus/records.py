@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from scholarsite.errors import Problem
@@ -66,6 +66,13 @@ class RawProfile:
     records: list[RawRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     source_lines: tuple[SourceLine, ...] = ()
+
+    def copy(self) -> RawProfile:
+        """A copy whose owner, records and problems can be changed without touching this one
+        (curation updates records in place; a cached parse must stay as parsed)."""
+        return replace(
+            self, records=[replace(r) for r in self.records], problems=list(self.problems)
+        )
 
     def accounted_lines(self) -> set[int]:
         """Source lines that ended in the header, a record or a warning."""
