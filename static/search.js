@@ -5,8 +5,8 @@
 (() => {
   "use strict";
   const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
-  const DIGIT = {};
-  for (let i = 0; i < 64; i++) DIGIT[ALPHABET[i]] = i;
+  const DIGIT = new Int8Array(128);
+  for (let i = 0; i < 64; i++) DIGIT[ALPHABET.charCodeAt(i)] = i;
   const SPECIAL = { "ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "\u0131": "i", "ħ": "h" };
   const STOP = new Set("a an and are as at be by for from in into is it of on or that the this to we with".split(" "));
   const TOKEN = /[0-9]{4}\.[0-9]+|[\p{L}\p{N}]+/gu;
@@ -37,19 +37,12 @@
   };
 
   // ---- compact encodings (see scholarsite/search/encode.py) ----
-  const readVarint = (text, pos) => {
-    let value = 0;
-    for (;;) {
-      const d = DIGIT[text[pos++]];
-      if (d < 32) return [value * 32 + d, pos];
-      value = value * 32 + d - 32;
-    }
-  };
   const varints = (text) => {
     const out = [];
-    for (let pos = 0, v; pos < text.length; ) {
-      [v, pos] = readVarint(text, pos);
-      out.push(v);
+    for (let pos = 0, value = 0; pos < text.length; pos++) {
+      const d = DIGIT[text.charCodeAt(pos)];
+      if (d >= 32) value = value * 32 + d - 32;
+      else { out.push(value * 32 + d); value = 0; }
     }
     return out;
   };
@@ -96,19 +89,23 @@
     const terms = data.t.split(" ");
     return { terms, freqs: varints(data.f), index: new Map(terms.map((t, i) => [t, i])) };
   };
+  /** A posting list: doc ids and weight levels, from gap varints each followed by a level. */
   const postings = (encoded) => {
-    const ids = [], levels = [];
-    for (let pos = 0, prev = -1, gap; pos < encoded.length; pos++) {
-      [gap, pos] = readVarint(encoded, pos);
-      prev += gap + 1;
-      ids.push(prev);
-      levels.push(DIGIT[encoded[pos]]);
+    const ids = new Int32Array(encoded.length >> 1), levels = new Uint8Array(encoded.length >> 1);
+    let count = 0;
+    for (let pos = 0, prev = -1, value = 0; pos < encoded.length; pos++) {
+      const d = DIGIT[encoded.charCodeAt(pos)];
+      if (d >= 32) { value = value * 32 + d - 32; continue; }
+      prev += value * 32 + d + 1;
+      value = 0;
+      ids[count] = prev;
+      levels[count++] = DIGIT[encoded.charCodeAt(++pos)];
     }
-    return { ids, levels };
+    return { ids: ids.subarray(0, count), levels: levels.subarray(0, count) };
   };
 
   // ---- query (see scholarsite/search/query.py) ----
-  const MARK = "~", NAMED = 32, LEVELS = 31, NAME_BOOST = 2;
+  const MARK = "~", NAMED = 32, LEVELS = 31, NAME_BOOST = 2, MAX_QUERY_WORDS = 8;
   const queryWords = (query) => {
     const found = words(query);
     const lastOpen = found.length > 0 && /[\p{L}\p{N}]$/u.test(fold(query));
@@ -118,7 +115,13 @@
       if (!STOP.has(word) || open) out.push({ word, open, required: !STOP.has(word) });
     });
     if (out.length && !out.some((w) => w.required)) out.forEach((w) => (w.required = true));
-    return out;
+    if (out.length <= MAX_QUERY_WORDS) return out;
+    // A long query keeps its longest required words (see query.py: longest_words).
+    const ranked = [];
+    out.forEach((w, i) => { if (w.required) ranked.push([w.word.length, i]); });
+    ranked.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+    const keep = new Set(ranked.slice(0, MAX_QUERY_WORDS).map(([, i]) => i));
+    return out.filter((w, i) => keep.has(i));
   };
   const editDistance = (word, term, limit, prefix) => {
     if (!prefix && Math.abs(word.length - term.length) > limit) return limit + 1;
@@ -194,13 +197,6 @@
     const i = shard.index.get(term);
     return i === undefined ? undefined : cached("p" + number + "/" + i, () => postings(shard.lists[i]));
   };
-  /** [ids, scores, named] of one term, or null when the index lacks it. */
-  const termPostings = async (meta, term, factor) => {
-    const decoded = await findPostings(meta, term);
-    if (decoded === undefined) return null;
-    const weight = factor * idf(meta.n, decoded.ids.length);
-    return { ids: decoded.ids, scores: decoded.levels.map((l) => (weight * (l % NAMED)) / LEVELS), named: decoded.levels.map((l) => l >= NAMED) };
-  };
   const prefetch = (meta, term) => findPostings(meta, term).catch(() => "the real lookup reports failures");
   /** A query word's terms: a word typed in full and found needs only its posting shard. */
   const wordTerms = async (meta, qw) => {
@@ -214,39 +210,67 @@
     if (qw.open && qw.word.length <= 3) expansions.push([qw.word + MARK, PREFIX_WEIGHT]);
     return expansions;
   };
-  const wordMatch = async (meta, qw) => {
+  /** The posting lists of a query word's terms ([term, factor, list]; terms the index lacks left out). */
+  const wordLists = async (meta, qw) => {
     const expansions = await wordTerms(meta, qw);
-    const lists = await Promise.all(expansions.map(([t, f]) => termPostings(meta, t, f)));
-    const match = { scores: new Map(), named: new Set(), terms: new Set() };
-    lists.forEach((list, k) => {
-      if (!list) return;
-      match.terms.add(expansions[k][0]);
-      for (let j = 0; j < list.ids.length; j++) {
-        const id = list.ids[j];
-        if (list.scores[j] > (match.scores.get(id) || 0)) match.scores.set(id, list.scores[j]);
-        if (list.named[j]) match.named.add(id);
-      }
-    });
-    return match;
+    const lists = await Promise.all(expansions.map(([t]) => findPostings(meta, t)));
+    return expansions.map(([t, f], k) => [t, f, lists[k]]).filter(([, , list]) => list !== undefined);
   };
-  const combine = (qwords, matches) => {
+  // Scratch arrays indexed by document, sized once per page; scoring runs synchronously.
+  let scratch = null;
+  const scratchFor = (n) => {
+    if (!scratch || scratch.n !== n) {
+      scratch = { n, total: new Float64Array(n), best: new Float64Array(n), present: new Uint8Array(n),
+        named: new Uint8Array(n), wordNamed: new Uint8Array(n) };
+    }
+    return scratch;
+  };
+  /** Sum of each word's best score per document, times the squared share of required words
+   * present, doubled when every required word is in a name field (see query.py: combine). */
+  const rankTop = (meta, qwords, wordsLists, limit) => {
+    const { total, best, present, named, wordNamed } = scratchFor(meta.n);
     const required = qwords.filter((w) => w.required).length;
-    const totals = new Map(), present = new Map(), named = new Map();
-    qwords.forEach((w, k) => {
-      for (const [id, s] of matches[k].scores) {
-        totals.set(id, (totals.get(id) || 0) + s);
-        if (w.required) {
-          present.set(id, (present.get(id) || 0) + 1);
-          named.set(id, (named.get(id) || 0) + (matches[k].named.has(id) ? 1 : 0));
+    const touched = [];
+    wordsLists.forEach((lists, k) => {
+      const mine = [];
+      for (const [, factor, list] of lists) {
+        const weight = factor * idf(meta.n, list.ids.length);
+        const { ids, levels } = list;
+        for (let j = 0; j < ids.length; j++) {
+          const id = ids[j], level = levels[j], value = (weight * (level % NAMED)) / LEVELS;
+          if (best[id] === 0) mine.push(id);
+          if (value > best[id]) best[id] = value;
+          if (level >= NAMED) wordNamed[id] = 1;
         }
       }
+      const isRequired = qwords[k].required;
+      for (const id of mine) {
+        if (total[id] === 0) touched.push(id);
+        total[id] += best[id];
+        if (isRequired) {
+          present[id]++;
+          named[id] += wordNamed[id];
+        }
+        best[id] = 0;
+        wordNamed[id] = 0;
+      }
     });
-    const ranked = [];
-    for (const [id, t] of totals) {
-      const share = (present.get(id) || 0) / required;
-      ranked.push([t * share ** 2 * ((named.get(id) || 0) === required ? NAME_BOOST : 1), id]);
+    // The best `limit` by score, then by id: a short sorted list, not a sort of every match.
+    const top = [];
+    const before = (a, b) => a[0] > b[0] || (a[0] === b[0] && a[1] < b[1]);
+    for (const id of touched) {
+      const share = present[id] / required;
+      const entry = [total[id] * share ** 2 * (named[id] === required ? NAME_BOOST : 1), id];
+      total[id] = 0;
+      present[id] = 0;
+      named[id] = 0;
+      if (top.length === limit && !before(entry, top[limit - 1])) continue;
+      let at = top.length === limit ? limit - 1 : top.length;
+      while (at > 0 && before(entry, top[at - 1])) at--;
+      top.splice(at, 0, entry);
+      if (top.length > limit) top.pop();
     }
-    return ranked;
+    return top;
   };
   const phraseBoost = (title, query, qwords, matches) => {
     const every = words(query);
@@ -306,10 +330,9 @@
   const search = async (query, limit = LIMIT) => {
     const meta = await load("meta");
     const qwords = queryWords(query);
-    const matches = await Promise.all(qwords.map((qw) => wordMatch(meta, qw)));
-    const ranked = combine(qwords, matches);
-    ranked.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-    const top = ranked.slice(0, limit);
+    const wordsLists = await Promise.all(qwords.map((qw) => wordLists(meta, qw)));
+    const matches = wordsLists.map((lists) => ({ terms: new Set(lists.map(([t]) => t)) }));
+    const top = limit > 0 ? rankTop(meta, qwords, wordsLists, limit) : [];
     const pairs = queryPairs(qwords, matches);
     // A record holds its abstract's pair filter too: one request per result shows and ranks it.
     const records = await Promise.all(top.map(([, id]) => record(meta, id)));

@@ -30,6 +30,7 @@ TEXT_PHRASE_BOOST = 1.3
 PAIR_QUERY_WORDS = 3
 NAME_BOOST = 2.0
 RESULT_LIMIT = 10
+MAX_QUERY_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,17 @@ def query_words(query: str) -> list[QueryWord]:
             result.append(QueryWord(word, is_open, word not in STOPWORDS))
     if result and not any(w.required for w in result):
         return [QueryWord(w.word, w.open, True) for w in result]
-    return result
+    return longest_words(result) if len(result) > MAX_QUERY_WORDS else result
+
+
+def longest_words(qwords: list[QueryWord]) -> list[QueryWord]:
+    """The ``MAX_QUERY_WORDS`` longest required words of a long query, in query order.
+
+    Ten words pin a title down; the shortest are the most common and have the longest
+    posting lists, so leaving them out keeps a pasted title's first query small."""
+    ranked = sorted((-len(w.word), i) for i, w in enumerate(qwords) if w.required)
+    keep = {i for _, i in ranked[:MAX_QUERY_WORDS]}
+    return [w for i, w in enumerate(qwords) if i in keep]
 
 
 def edit_distance(word: str, term: str, limit: int, prefix: bool) -> int:

@@ -152,7 +152,11 @@ def test_client_ranks_exactly_like_the_reference(page: Page, shipped_build: Buil
 
     reference = Searcher(load)
     page.goto((shipped_build.output / "index.html").as_uri())
+    long_query = (
+        "scaling laws autoregressive generative modeling speech emotion recognition gpt system"
+    )
     queries = ["consistency models", "madry", "lukasz", "autoregresi", "diffusion sam", "the"]
+    queries.append(long_query)  # more words than are looked up: the same ones are kept
     for query in [q for q, _ in EXPECTED_FIRST] + queries:
         in_browser = page.evaluate(
             "q => scholarsiteSearch.search(q).then(r => r.results.map(x => x.url))", query

@@ -233,3 +233,32 @@ def test_very_common_words_outside_names_share_one_level() -> None:
     encoded = shard["p"][shard["t"].split(" ").index("show")]
     levels = {level for _, level in decode_postings(encoded)}
     assert levels == {COMMON_LEVEL, max(levels)} and max(levels) > NAMED_FLAG
+
+
+def test_a_long_query_keeps_its_eight_longest_words_in_order() -> None:
+    query = (
+        "unsupervised hippocampal retrieval of augmented population coding causal systems "
+        "case study"
+    )
+    kept = [w.word for w in query_words(query)]
+    assert kept == [
+        "unsupervised",
+        "hippocampal",
+        "retrieval",
+        "augmented",
+        "population",
+        "coding",
+        "causal",
+        "systems",
+    ]
+    assert len(query_words("alpha beta gamma delta epsilon zeta eta theta")) == 8
+
+
+def test_a_pasted_long_title_still_finds_its_paper() -> None:
+    title = (
+        "Unsupervised Hippocampal Retrieval in Augmented Population Coding: Causal Systems "
+        "Case Study"
+    )
+    docs = [*DOCS, paper("long", title, ("Ann Lee",), "We study memory.")]
+    found = Searcher(file_loader(build_search_index(docs))).search(title)
+    assert found[0].record[1] == "papers/long/"
