@@ -211,7 +211,8 @@ class SiteWriter:
 
     def commit(self) -> None:
         """Swap the staging directory in; the previous build is removed only after the swap."""
-        (self.staging / MARKER).write_bytes(marker_text(files_under(self.staging), self.inputs))
+        # Every file in the staging directory was recorded as written there: no need to list it.
+        (self.staging / MARKER).write_bytes(marker_text(self.site_files, self.inputs))
         os.chmod(self.staging, 0o755)
         old = None
         if self.output.exists():
