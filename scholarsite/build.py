@@ -91,10 +91,14 @@ def read_site(
 
 
 def build_site(
-    options: BuildOptions, progress: Progress | None = None, previous: SiteState | None = None
+    options: BuildOptions,
+    progress: Progress | None = None,
+    previous: SiteState | None = None,
+    dumps: DumpCache | None = None,
 ) -> BuildResult:
     """Build the site. Given the state of the previous build into the same output (the preview
-    server keeps it), only the pages whose inputs changed are rendered and written."""
+    server keeps it), only the pages whose inputs changed are rendered and written; given a
+    cache of parsed dumps, only the dumps that changed are parsed."""
     started = time.perf_counter()
     check_output_target(options.output, options.source, contents=False)
     theme = find_theme(options.source)
@@ -105,7 +109,6 @@ def build_site(
         return _up_to_date(options, started)  # nothing will be written or removed
     if previous is None or not (options.output / MARKER).is_file():
         check_output_target(options.output, options.source)  # an update touches only its own files
-    dumps = previous.dumps if previous is not None else DumpCache()
     site = read_site(options.source, options.base_url, dumps)
     views = SiteViews(site.corpus, site.config, site.pages)
     renderer = Renderer(theme.templates, site.config, site.pages)
@@ -175,7 +178,6 @@ def build_site(
         rendered=len(todo),
         state=replace(
             state,
-            dumps=dumps,
             page_problems=page_problems,
             products={name: replace(product, reused=False) for name, product in made.items()},
         ),

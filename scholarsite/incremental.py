@@ -11,14 +11,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 from jinja2 import meta
 
 from scholarsite.config import SiteConfig
-from scholarsite.corpus import DumpCache
 from scholarsite.errors import Problem
 from scholarsite.model import Corpus
 from scholarsite.pages import MarkdownPage
@@ -50,7 +49,6 @@ class SiteState:
     templates: Mapping[str, str]
     page_problems: Mapping[str, tuple[Problem, ...]]
     products: Mapping[str, Product]
-    dumps: DumpCache = field(default_factory=DumpCache)
 
     @classmethod
     def of(cls, views: SiteViews, templates: Path) -> SiteState:

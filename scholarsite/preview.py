@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from scholarsite.build import BuildOptions, build_site
+from scholarsite.corpus import DumpCache
 from scholarsite.errors import BuildFailed, ScholarsiteError
 from scholarsite.incremental import SiteState
 from scholarsite.server import BuildFunction, BuildOutcome, serve
@@ -17,12 +18,15 @@ def make_build_function(options: BuildOptions, theme: Theme) -> BuildFunction:
     change to theme static files only copies those files."""
     static = theme.static.resolve()
     last: list[SiteState] = []
+    dumps = DumpCache()
 
     def build(changed: frozenset[Path] | None) -> BuildOutcome:
         if changed and all(p.resolve().is_relative_to(static) for p in changed):
             return _copy_static(changed, static, options.output)
         try:
-            result = build_site(options, previous=last[-1] if last and changed else None)
+            result = build_site(
+                options, previous=last[-1] if last and changed else None, dumps=dumps
+            )
         except BuildFailed as failure:
             return BuildOutcome(False, tuple(str(p) for p in failure.problems))
         except ScholarsiteError as error:
