@@ -33,6 +33,8 @@ from scholarsite.bench.synth import write_corpus
 from scholarsite.build import read_site, search_docs
 from scholarsite.errors import ScholarsiteError
 from scholarsite.search import build_search_index
+from scholarsite.search.shards import INDEX_DIR
+from scholarsite.theme import find_theme
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -186,26 +188,45 @@ def run(command: Sequence[str]) -> float:
     return time.perf_counter() - started
 
 
-def prepare_site(workdir: Path, size: int) -> tuple[Path, float]:
-    """The synthetic corpus of ``size`` papers, built; returns the output and build seconds."""
+def prepare_site(workdir: Path, size: int, reuse: bool = False) -> tuple[Path, float | None]:
+    """The synthetic corpus of ``size`` papers, built; returns the output and build seconds.
+
+    With ``reuse``, a site an earlier run built is kept (``None`` seconds): only its search
+    index and client are rewritten, by :func:`index_seconds`."""
     corpus = workdir / f"corpus-{size}"
     if not (corpus / "queries.json").exists():
         shutil.rmtree(corpus, ignore_errors=True)
         write_corpus(corpus, size)
     output = workdir / f"site-{size}"
     shutil.rmtree(output / "pagefind", ignore_errors=True)  # from an earlier run of this bench
+    if reuse and (output / "index.html").is_file():
+        return output, None
     source = corpus / "site_src"
     seconds = run([sys.executable, "-m", "scholarsite", "build", "--source", str(source),
                    "--output", str(output)])  # fmt: skip
     return output, seconds
 
 
-def index_seconds(source: Path) -> float:
-    """How long building the search index takes, given the parsed corpus."""
+def index_seconds(source: Path, rewrite: Path | None = None) -> float:
+    """How long building the search index takes, given the parsed corpus; with ``rewrite``,
+    the index and the search client of that built site are replaced by the current ones."""
     docs = search_docs(read_site(source).corpus)
     started = time.perf_counter()
-    build_search_index(docs)
-    return time.perf_counter() - started
+    files = build_search_index(docs)
+    seconds = time.perf_counter() - started
+    if rewrite is not None:
+        write_search_files(rewrite, files, find_theme(source).static)
+    return seconds
+
+
+def write_search_files(output: Path, files: dict[str, bytes], static: Path) -> None:
+    shutil.rmtree(output / INDEX_DIR, ignore_errors=True)
+    for name, data in files.items():
+        path = output / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    for name in ("search.js", "search.css"):
+        shutil.copyfile(static / name, output / "static" / name)
 
 
 def run_pagefind(output: Path) -> float:
@@ -344,7 +365,7 @@ def rows(ours: EngineRun, theirs: EngineRun) -> list[tuple[str, float, float, st
     ]  # fmt: skip
 
 
-def print_table(size: int, ours: EngineRun, theirs: EngineRun, build_seconds: float) -> None:
+def print_table(size: int, ours: EngineRun, theirs: EngineRun, build_seconds: float | None) -> None:
     print(f"\n## {size:,} papers\n")
     print("| metric | scholarsite | pagefind | ratio |")
     print("| --- | ---: | ---: | ---: |")
@@ -354,20 +375,28 @@ def print_table(size: int, ours: EngineRun, theirs: EngineRun, build_seconds: fl
     typed = statistics.median(ours.typed_ms) if ours.typed_ms else float("nan")
     print(f"\nscholarsite, keystroke to rendered results in the header box (first query, "
           f"30 ms debounce included): median {typed:.0f} ms")  # fmt: skip
-    share = 100 * ours.index_seconds / build_seconds
-    print(f"site build {build_seconds:.1f} s; the search index is {share:.1f}% of it")
+    if build_seconds is None:
+        print("site reused from an earlier run (--reuse): its search index was rewritten")
+    else:
+        share = 100 * ours.index_seconds / build_seconds
+        print(f"site build {build_seconds:.1f} s; the search index is {share:.1f}% of it")
     print("MRR@10 by query kind (scholarsite / pagefind):")
     for kind, ranks in ours.ranks.items():
         print(f"  {kind:16} {mrr(ranks):.3f} / {mrr(theirs.ranks.get(kind, [])):.3f}")
 
 
 def bench_size(
-    browser: Browser, workdir: Path, size: int, first_runs: int, pagefind: bool = True
+    browser: Browser,
+    workdir: Path,
+    size: int,
+    first_runs: int,
+    pagefind: bool = True,
+    reuse: bool = False,
 ) -> None:
-    output, build_seconds = prepare_site(workdir, size)
+    output, build_seconds = prepare_site(workdir, size, reuse)
     corpus = workdir / f"corpus-{size}"
     queries = load_queries(corpus, output)
-    ours_index = index_seconds(corpus / "site_src")
+    ours_index = index_seconds(corpus / "site_src", output if build_seconds is None else None)
     pagefind_seconds = run_pagefind(output) if pagefind else 0.0
     with serve(output) as base:
         ours = measure(browser, base, OURS, queries, first_runs)
@@ -390,6 +419,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--first-runs", type=int, default=20,
                         help="queries timed on a fresh page (all are timed warm)")  # fmt: skip
     parser.add_argument("--no-pagefind", action="store_true", help="measure scholarsite alone")
+    reuse_help = ("keep a site an earlier run built in --workdir and rewrite only its search "
+                  "index and client (a 100,000-paper build takes minutes)")  # fmt: skip
+    parser.add_argument("--reuse", action="store_true", help=reuse_help)
     return parser.parse_args(argv)
 
 
@@ -404,7 +436,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             for size in (int(s) for s in args.sizes.split(",")):
-                bench_size(browser, args.workdir, size, args.first_runs, not args.no_pagefind)
+                bench_size(browser, args.workdir, size, args.first_runs, not args.no_pagefind,
+                           args.reuse)  # fmt: skip
         finally:
             browser.close()
     return 0

@@ -15,7 +15,7 @@ from itertools import chain
 
 from scholarsite.search import SearchDoc
 from scholarsite.search.encode import NAMED_FLAG, quantize_weight
-from scholarsite.search.fold import arxiv_term, name_terms, terms, words
+from scholarsite.search.fold import arxiv_term, name_terms, terms, word_terms, words
 
 K1 = 1.2
 NAME_FIELDS = frozenset({"title", "authors", "id"})
@@ -43,18 +43,30 @@ FIELDS: tuple[Field, ...] = (
 )
 
 
-def field_terms(doc: SearchDoc, text: list[str]) -> dict[str, list[str]]:
-    """The terms of each field of one document, given the terms of its text."""
-    title = terms(doc.title)
-    variants = [t for t in terms(" ".join(doc.variants)) if t not in title]
+@dataclass(frozen=True)
+class Analysed:
+    """One document's terms by field, and the title-prefix pseudo-terms of its title."""
+
+    fields: dict[str, list[str]]
+    prefixes: set[str]
+
+
+def analyse(doc: SearchDoc, text: list[str]) -> Analysed:
+    """The terms of each field of one document, given the terms of its text, and its title
+    prefixes (the title's words are split once for both)."""
+    title_words = words(doc.title)
+    variant_words = words(" ".join(doc.variants)) if doc.variants else []
+    title = word_terms(title_words)
+    variants = [t for t in word_terms(variant_words) if t not in title]
     ids = terms(arxiv_term(doc.arxiv)) if doc.arxiv else []
     year = [str(doc.year)] if doc.year is not None else []
-    return {
+    fields = {
         "title": title + variants,  # another spelling adds its new words, not weight
         "authors": [t for name in doc.authors for t in name_terms(name)],
         "text": text + year,
         "id": ids,
     }
+    return Analysed(fields, prefix_terms([*title_words, *variant_words]))
 
 
 def average_lengths(per_doc: Sequence[dict[str, list[str]]]) -> dict[str, float]:
@@ -118,12 +130,12 @@ def named_terms(fields: dict[str, list[str]]) -> set[str]:
     return {t for field in FIELDS if field.name in NAME_FIELDS for t in fields[field.name]}
 
 
-def title_prefix_terms(doc: SearchDoc) -> set[str]:
+def prefix_terms(title_words: list[str]) -> set[str]:
     """Pseudo-terms for the 1- to 3-letter starts of title words (``se~`` for "searching"),
     so a half-typed last word narrows results by title even when it has many completions."""
     return {
         word[:length] + PREFIX_MARK
-        for word in set(words(" ".join((doc.title, *doc.variants))))
+        for word in set(title_words)
         for length in TITLE_PREFIX_LENGTHS
         if len(word) > length
     }
@@ -132,13 +144,13 @@ def title_prefix_terms(doc: SearchDoc) -> set[str]:
 def all_doc_levels(docs: Sequence[SearchDoc], texts: Sequence[list[str]]) -> list[dict[str, int]]:
     """Every document's terms with their stored weight level (name flag included), given the
     terms of each document's text."""
-    per_doc = [field_terms(doc, text) for doc, text in zip(docs, texts, strict=True)]
-    averages = average_lengths(per_doc)
+    analysed = [analyse(doc, text) for doc, text in zip(docs, texts, strict=True)]
+    averages = average_lengths([a.fields for a in analysed])
     prefix_level = quantize_weight(TITLE_PREFIX_WEIGHT, named=True)
     result = []
-    for doc, fields in zip(docs, per_doc, strict=True):
-        levels = doc_levels(fields, averages)
-        levels.update(dict.fromkeys(title_prefix_terms(doc), prefix_level))
+    for found in analysed:
+        levels = doc_levels(found.fields, averages)
+        levels.update(dict.fromkeys(found.prefixes, prefix_level))
         result.append(levels)
     flatten_common_terms(result)
     return result

@@ -72,3 +72,8 @@ def test_terms_drop_stopwords_and_stem() -> None:
 )
 def test_arxiv_term_drops_the_version(arxiv: str, term: str) -> None:
     assert arxiv_term(arxiv) == term
+
+
+def test_ascii_and_unicode_texts_split_into_the_same_words() -> None:
+    ascii_text = "Results on 2410.21276v2, e.g. 50% of GPT-4o_runs."
+    assert words(ascii_text) == words(ascii_text + " é")[:-1]
