@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Iterable, Sequence
 from itertools import groupby
 from pathlib import Path
@@ -96,20 +97,23 @@ class TerminalProgress:
         self.stream = stream
         self.tty = stream.isatty()
         self.last = -1
+        self.started = time.monotonic()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        elapsed = time.monotonic() - self.started
+        rate = f" ({done / elapsed:,.0f} {stage}/s)" if done and elapsed > 0 else ""
         if self.tty:
             width = 30
             filled = width * done // max(total, 1)
             self.stream.write(
-                f"\r  {stage} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+                f"\r  {stage} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}{rate}"
             )
             if done == total:
                 self.stream.write("\n")
             self.stream.flush()
         elif done == total or done * 4 // max(total, 1) != self.last:
             self.last = done * 4 // max(total, 1)
-            print(f"  {stage}: {done}/{total}", file=self.stream)
+            print(f"  {stage}: {done}/{total}{rate}", file=self.stream)
 
 
 def summary(result: BuildResult) -> str:
