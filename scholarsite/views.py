@@ -120,7 +120,7 @@ _COUNT = Markup(
 _UNNAMED = Markup(' class="unnamed"')
 
 
-def person_item(ref: PersonRef, root: str) -> str:
+def _person_item(ref: PersonRef, root: str) -> str:
     """The escaped start of a person's ``<li>`` link, up to where the count goes."""
     return str(_ITEM.format(root, ref.url, _UNNAMED if ref.unnamed else "", ref.name))
 
@@ -145,7 +145,7 @@ class CountedLinks:
         for pid, count in people:
             item = items.get(pid)
             if item is None:
-                item = items[pid] = person_item(self.refs[pid], self.root)
+                item = items[pid] = _person_item(self.refs[pid], self.root)
             parts.append(item)
             parts.append(_count(count))
         return Markup("".join(parts))
@@ -230,9 +230,9 @@ class SiteViews:
         counts: Counter[int] = Counter({y: len(by_year[y]) for y in years if y is not None})
         coauthors = self.corpus.coauthors(person)
         shown = self.COAUTHORS_SHOWN
-        links = self._counted_links.get(root) or self._counted_links.setdefault(
-            root, CountedLinks(self.refs, root)
-        )
+        if root not in self._counted_links:
+            self._counted_links[root] = CountedLinks(self.refs, root)
+        links = self._counted_links[root]
         return PersonView(
             ref=self.refs[person.id],
             citation_name=person.citation_name,
