@@ -123,26 +123,31 @@
     const keep = new Set(ranked.slice(0, MAX_QUERY_WORDS).map(([, i]) => i));
     return out.filter((w, i) => keep.has(i));
   };
+  // Three rows of the distance table, reused by every call (words are at most 40 letters).
+  const ROWS = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
   const editDistance = (word, term, limit, prefix) => {
     if (!prefix && Math.abs(word.length - term.length) > limit) return limit + 1;
-    let prev2 = [];
-    let prev = Array.from({ length: word.length + 1 }, (_, j) => j);
-    let best = prev[word.length];
+    if (word.length >= 60) return limit + 1; // far longer than any term (40 letters at most)
+    const n = word.length;
+    let [prev2, prev, row] = ROWS;
+    for (let j = 0; j <= n; j++) prev[j] = j;
+    let best = n;
     for (let i = 1; i <= term.length; i++) {
-      const row = [i];
+      row[0] = i;
       let low = i;
-      for (let j = 1; j <= word.length; j++) {
-        let v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (term[i - 1] === word[j - 1] ? 0 : 1));
-        if (i > 1 && j > 1 && term[i - 1] === word[j - 2] && term[i - 2] === word[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
-        row.push(v);
+      const t = term.charCodeAt(i - 1), tBefore = i > 1 ? term.charCodeAt(i - 2) : -1;
+      for (let j = 1; j <= n; j++) {
+        const w = word.charCodeAt(j - 1);
+        let v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (t === w ? 0 : 1));
+        if (i > 1 && j > 1 && t === word.charCodeAt(j - 2) && tBefore === w) v = Math.min(v, prev2[j - 2] + 1);
+        row[j] = v;
         if (v < low) low = v;
       }
-      best = Math.min(best, row[word.length]);
+      best = Math.min(best, row[n]);
       if (low > limit) return prefix ? Math.min(best, limit + 1) : limit + 1;
-      prev2 = prev;
-      prev = row;
+      [prev2, prev, row] = [prev, row, prev2];
     }
-    return Math.min(prefix ? best : prev[word.length], limit + 1);
+    return Math.min(prefix ? best : prev[n], limit + 1);
   };
   const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
   const typoLimit = (w) => (!ALPHA.test(w) || w.length < 4 ? 0 : w.length >= 8 ? 2 : 1);
@@ -190,12 +195,34 @@
     return low;
   };
   /** Where a term's postings are in its shard, or undefined when the index lacks it. */
+  const postingShardData = async (number) => {
+    const data = await load("p/" + number);
+    return cached("p" + number, () => ({ index: new Map(data.t.split(" ").map((t, i) => [t, i])), lists: data.p }));
+  };
+  const listAt = (number, shard, i) => cached("p" + number + "/" + i, () => postings(shard.lists[i]));
   const findPostings = async (meta, term) => {
     const number = postingShard(meta, term);
-    const data = await load("p/" + number);
-    const shard = cached("p" + number, () => ({ index: new Map(data.t.split(" ").map((t, i) => [t, i])), lists: data.p }));
+    const shard = await postingShardData(number);
     const i = shard.index.get(term);
-    return i === undefined ? undefined : cached("p" + number + "/" + i, () => postings(shard.lists[i]));
+    return i === undefined ? undefined : listAt(number, shard, i);
+  };
+  /** An open word's exact term and completions (as expand() finds them in the dictionary),
+   * read from its posting shard when that shard holds every completion and the dictionary
+   * shard would list the same; undefined otherwise. Saves the dictionary request. */
+  const shardExpansions = async (meta, qw, exact) => {
+    const group = shardFor(meta.t, exact);
+    if (group < 0 || !qw.word.startsWith(meta.t[group])) return undefined;
+    const number = postingShard(meta, qw.word);
+    const next = meta.f[number];
+    if (next !== undefined && next.startsWith(qw.word)) return undefined;
+    const [shard, own] = await Promise.all([postingShardData(number), findPostings(meta, exact)]);
+    const found = !STOP.has(qw.word) && own !== undefined ? [[exact, 1]] : [];
+    const pre = [];
+    for (const [t, i] of shard.index) {
+      if (t.startsWith(qw.word) && t !== exact && !t.includes(MARK)) pre.push([-listAt(number, shard, i).ids.length, t]);
+    }
+    pre.sort((a, b) => a[0] - b[0] || cmp(a[1], b[1]));
+    return found.concat(pre.slice(0, PREFIX_EXPANSIONS).map(([, t]) => [t, PREFIX_WEIGHT]));
   };
   const prefetch = (meta, term) => findPostings(meta, term).catch(() => "the real lookup reports failures");
   /** A query word's terms: a word typed in full and found needs only its posting shard. */
@@ -205,8 +232,11 @@
     if (qw.open && qw.word.length === 1) return [[qw.word + MARK, PREFIX_WEIGHT]];
     prefetch(meta, exact);
     if (qw.open && qw.word.length <= 3) prefetch(meta, qw.word + MARK);
-    const dict = await dictionary(meta, exact);
-    const expansions = dict ? expand(dict, qw) : [];
+    let expansions = qw.open ? await shardExpansions(meta, qw, exact) : undefined;
+    if (!expansions || !expansions.length) {
+      const dict = await dictionary(meta, exact); // near misses, or completions across shards
+      expansions = dict ? expand(dict, qw) : [];
+    }
     if (qw.open && qw.word.length <= 3) expansions.push([qw.word + MARK, PREFIX_WEIGHT]);
     return expansions;
   };

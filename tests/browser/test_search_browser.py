@@ -157,6 +157,7 @@ def test_client_ranks_exactly_like_the_reference(page: Page, shipped_build: Buil
     )
     queries = ["consistency models", "madry", "lukasz", "autoregresi", "diffusion sam", "the"]
     queries.append(long_query)  # more words than are looked up: the same ones are kept
+    queries += ["consistensy", "emotoin recognitoin", "shuller", "scalnig laws autoregresi"]
     for query in [q for q, _ in EXPECTED_FIRST] + queries:
         in_browser = page.evaluate(
             "q => scholarsiteSearch.search(q).then(r => r.results.map(x => x.url))", query
@@ -208,3 +209,25 @@ def test_client_pair_hash_and_filter_agree_with_the_index(
             "([f, a, b]) => scholarsiteSearch.mayHoldPair(f, a, b)", [encoded, first, second]
         )
         assert in_browser == may_hold_pair(encoded, first, second), (first, second)
+
+
+def test_a_whole_word_being_typed_needs_no_dictionary_shard(page: Page, site_url: str) -> None:
+    page.goto(site_url)
+    loaded = page.evaluate(
+        """async q => {
+            await scholarsiteSearch.search(q);
+            return performance.getEntriesByType('resource').map(e => e.name);
+        }""",
+        "consistency",
+    )
+    index_files = [name.split("/search/idx/")[1] for name in loaded if "/search/idx/" in name]
+    assert any(name.startswith("p/") for name in index_files)
+    assert not any(name.startswith("t/") for name in index_files), index_files
+    near_miss = page.evaluate(
+        """async q => {
+            await scholarsiteSearch.search(q);
+            return performance.getEntriesByType('resource').map(e => e.name);
+        }""",
+        "consistensy",
+    )
+    assert any("/search/idx/t/" in name for name in near_miss)  # typos need the dictionary
