@@ -114,9 +114,7 @@ def lead(abstract: str) -> str:
 
 
 _ITEM = Markup('<li><a href="{}{}index.html"{}>{}</a>')
-_COUNT = Markup(
-    ' <span class="count">{}<span class="visually-hidden"> shared paper{}</span></span></li>'
-)
+_COUNT = Markup(' <span class="count">{}</span></li>')  # the list's note says what it counts
 _UNNAMED = Markup(' class="unnamed"')
 
 
@@ -127,7 +125,7 @@ def _person_item(ref: PersonRef, root: str) -> str:
 
 @functools.cache
 def _count(n: int) -> str:
-    return str(_COUNT.format(n, "" if n == 1 else "s"))
+    return str(_COUNT.format(n))
 
 
 class CountedLinks:

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
+from scholarsite.build import read_site
+
 ROOT = Path(__file__).resolve().parent.parent
 STYLE = ROOT / "static" / "style.css"
 VOID = frozenset(
@@ -194,11 +196,12 @@ def duplicate_id_problems(tree: Element) -> list[str]:
 
 
 def reference_problems(tree: Element) -> list[str]:
-    """aria-labelledby, label[for] and in-page #links name ids that exist."""
+    """aria-labelledby, aria-describedby, label[for] and in-page #links name ids that exist."""
     ids = text_by_id(tree)
     problems = []
     for element in tree.iter():
         wanted = element.attrs.get("aria-labelledby", "").split()
+        wanted += element.attrs.get("aria-describedby", "").split()
         if element.tag == "label" and "for" in element.attrs:
             wanted.append(element.attrs["for"])
         href = element.attrs.get("href", "") if element.tag == "a" else ""
@@ -270,6 +273,28 @@ def test_long_author_lists_are_folded_behind_details(pages: dict[str, Element]) 
     assert re.fullmatch(r"Show all \d{3} authors", summary)
     shown = [li for ol in tags(paper, "ol") for li in ol.children if li.tag == "li"]
     assert len(shown) >= 400
+
+
+def test_author_pages_list_every_co_author_with_the_papers_shared(
+    pages: dict[str, Element],
+) -> None:
+    corpus = read_site(ROOT / "site_src").corpus
+    person = corpus.people_by_id["cheng-lu"]
+    expected = [
+        (corpus.people_by_id[pid].name or "Unnamed profile", str(count))
+        for pid, count in corpus.coauthors(person)
+    ]
+    page = pages["authors/cheng-lu/index.html"]
+    lists = [ul for ul in tags(page, "ul") if "coauthors" in ul.attrs.get("class", "")]
+    shown = [
+        (tags(li, "a")[0].all_text(), tags(li, "span")[0].all_text())
+        for ul in lists
+        for li in ul.children
+    ]
+    assert len(expected) > 400 and shown == expected
+    assert expected[0][1] != "1"  # someone shares several papers, and comes first
+    note = text_by_id(page)[lists[0].attrs["aria-describedby"]]
+    assert "how many papers they share" in note
 
 
 def test_untitled_papers_say_so_in_their_heading(pages: dict[str, Element]) -> None:
