@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
@@ -22,7 +23,7 @@ class Name:
     last: str | None
     first: str | None
 
-    @property
+    @functools.cached_property  # asked for on every paper the name is on
     def display(self) -> str:
         return " ".join(part for part in (self.first, self.last) if part)
 
