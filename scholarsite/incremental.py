@@ -3,7 +3,8 @@
 A page is rendered again when something it shows changed: its paper or person, the names and
 urls it links to, the paper summaries it lists (for a person, any of their papers: their BibTeX
 file is written with the page), or a template it is made from (followed through ``extends``,
-``include``, ``import`` and ``fragment`` calls). List pages are always rendered.
+``include``, ``import`` and ``fragment`` calls). The other pages (search, 404, Markdown pages)
+change only with the config, the Markdown pages or their templates.
 """
 
 from __future__ import annotations
@@ -111,6 +112,10 @@ def pages_to_render(
     refs = _changed(old.refs, new.refs)
     summaries = _changed(old.summaries, new.summaries)
     authors = {paper.id: paper.authors for paper in corpus.papers}
+    # The list pages show papers and people in order: an order change alone changes them too.
+    paper_list = bool(summaries) or list(old.summaries) != list(new.summaries)
+    people_list = bool(people or refs) or list(before.people_by_id) != list(corpus.people_by_id)
+    lists = {"papers": paper_list, "authors": people_list, "home": paper_list or people_list}
     result = []
     for page in pages:
         if deps[page.template] & templates:
@@ -134,6 +139,6 @@ def pages_to_render(
                 or (refs and any(not refs.isdisjoint(authors[p]) for p in person.papers))
             ):
                 result.append(page)
-        else:
+        elif lists.get(page.kind, False):
             result.append(page)
     return result
