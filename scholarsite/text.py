@@ -888,9 +888,20 @@ def _token_plain(token: Token) -> str:
     return ""
 
 
+# Text without these has no markup, TeX or typography to undo: its words are its plain text.
+_MARKUP = re.compile(r"[\x00\\$`'~{}%^&<>\[\]*_]|--|https?:|www\.")
+
+
 @functools.lru_cache(maxsize=4096)
 def abstract_plain_text(source: str) -> str:
     """The abstract as readable words: TeX macros and markup removed, whitespace collapsed."""
+    if not _MARKUP.search(source):
+        return " ".join(source.split())
+    return parsed_plain_text(source)
+
+
+def parsed_plain_text(source: str) -> str:
+    """:func:`abstract_plain_text` the long way, through the parser, whatever the text."""
     parts: list[str] = []
     for block in _abstract_tokens(source):
         if block.type == "inline" and block.children:

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scholarsite import text
+from scholarsite.build import read_site
 from scholarsite.text import (
     RenderedText,
     abstract_plain_text,
@@ -529,3 +530,22 @@ def test_plain_text_of_corpus_has_no_tex_left() -> None:
     assert "\\" not in plain and "$" not in plain
     assert "Õ(n^(ω+3)a+n^4a^2+n^ω log(1/ϵ))" in plain
     assert "50% cheaper" in plain
+
+
+prose = st.text(
+    st.characters(codec="utf-8", categories=["L", "N", "P", "S", "Zs", "Cc"]), max_size=300
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(prose, hostile_text))
+def test_plain_text_of_prose_without_markup_skips_the_parser_and_agrees(source: str) -> None:
+    assert abstract_plain_text(source) == text.parsed_plain_text(source)
+
+
+def test_plain_text_of_the_shipped_abstracts_agrees_with_the_parser() -> None:
+    corpus = read_site(Path(__file__).resolve().parent.parent / "site_src").corpus
+    abstracts = [paper.abstract for paper in corpus.papers]
+    assert [abstract_plain_text(a) for a in abstracts] == [
+        text.parsed_plain_text(a) for a in abstracts
+    ]
