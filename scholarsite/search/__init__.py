@@ -7,6 +7,7 @@ files that register themselves with ``static/search.js``, so search works from `
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -34,7 +35,15 @@ def build_search_index(docs: Sequence[SearchDoc]) -> dict[str, bytes]:
     """
     from scholarsite.search.shards import write_index
 
-    return write_index(docs)
+    # The index is millions of small dicts, lists and strings and no reference cycles; the
+    # cyclic collector would rescan the whole heap (the corpus included) many times over.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return write_index(docs)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 __all__ = ["SearchDoc", "build_search_index"]
