@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -99,6 +99,24 @@ def build_site(
     """Build the site. Given the state of the previous build into the same output (the preview
     server keeps it), only the pages whose inputs changed are rendered and written; given a
     cache of parsed dumps, only the dumps that changed are parsed."""
+    steps = build_steps(options, progress, previous, dumps)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            result: BuildResult = done.value
+            return result
+
+
+def build_steps(
+    options: BuildOptions,
+    progress: Progress | None = None,
+    previous: SiteState | None = None,
+    dumps: DumpCache | None = None,
+) -> Generator[tuple[str, ...], None, BuildResult]:
+    """:func:`build_site`, in steps: a rebuild (given ``previous``) pauses once its pages are in
+    place, yielding their paths, so a browser can reload before the search index, publishing
+    files and export are made; a full build runs to the end without pausing."""
     started = time.perf_counter()
     check_output_target(options.output, options.source, contents=False)
     theme = find_theme(options.source)
@@ -143,7 +161,10 @@ def build_site(
 
         job = RenderJob(renderer, views, todo, writer.staging)
         report = (lambda done, total: progress("pages", done, total)) if progress else None
-        written, found = render_pages(job, options.jobs, report, meanwhile=site_wide_files)
+        early = writer.update  # a rebuild shows its pages first, then makes the rest
+        written, found = render_pages(
+            job, options.jobs, report, meanwhile=(lambda: None) if early else site_wide_files
+        )
         writer.written += written
         writer.site_files.update(path for page in pages for path in page.files)
         page_problems = _page_problems(previous, pages, todo, found)
@@ -151,6 +172,10 @@ def build_site(
         problems = acknowledge(sorted({*site.problems, *rendering}), site.curation)
         if options.strict and any(not p.acknowledged for p in problems):
             raise BuildFailed([p for p in problems if not p.acknowledged])
+        if early:
+            writer.move_staged()
+            yield tuple(written)
+            site_wide_files()
         made["export"] = _product(
             previous,
             "export",
@@ -269,4 +294,12 @@ def search_docs(corpus: Corpus) -> list[SearchDoc]:
     return docs
 
 
-__all__ = ["BuildOptions", "BuildResult", "OutputPage", "build_site", "read_site", "search_docs"]
+__all__ = [
+    "BuildOptions",
+    "BuildResult",
+    "OutputPage",
+    "build_site",
+    "build_steps",
+    "read_site",
+    "search_docs",
+]

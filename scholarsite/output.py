@@ -223,14 +223,19 @@ class SiteWriter:
         if old is not None:
             shutil.rmtree(old)
 
-    def commit_update(self) -> None:
-        """Move the changed files into the output one by one, then drop files no longer built."""
-        keep = self.site_files
-        previous = written_files(self.output) or set()
+    def move_staged(self) -> None:
+        """Move the files written so far into the output, one by one (an update only)."""
+        assert self.update, "a full build swaps its staging directory in whole"
         for rel in files_under(self.staging):
             target = self.output / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.staging / rel, target)
+
+    def commit_update(self) -> None:
+        """Move the changed files into the output one by one, then drop files no longer built."""
+        keep = self.site_files
+        previous = written_files(self.output) or set()
+        self.move_staged()
         for rel in sorted(previous - keep - {MARKER}):
             (self.output / rel).unlink(missing_ok=True)
             _remove_empty_parents(self.output / rel, self.output)

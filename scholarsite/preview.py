@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Generator
 from pathlib import Path
 
-from scholarsite.build import BuildOptions, build_site
+from scholarsite.build import BuildOptions, BuildResult, build_steps
 from scholarsite.corpus import DumpCache
 from scholarsite.errors import BuildFailed, ScholarsiteError
 from scholarsite.incremental import SiteState
@@ -14,8 +15,9 @@ from scholarsite.theme import Theme, find_theme
 
 
 def make_build_function(options: BuildOptions, theme: Theme) -> BuildFunction:
-    """The first build is full; later ones render only the pages whose inputs changed, and a
-    change to theme static files only copies those files."""
+    """The first build is full; later ones render only the pages whose inputs changed, and
+    return once those pages are in place (the search index, publishing files and export follow);
+    a change to theme static files only copies those files."""
     static = theme.static.resolve()
     last: list[SiteState] = []
     dumps = DumpCache()
@@ -23,14 +25,22 @@ def make_build_function(options: BuildOptions, theme: Theme) -> BuildFunction:
     def build(changed: frozenset[Path] | None) -> BuildOutcome:
         if changed and all(p.resolve().is_relative_to(static) for p in changed):
             return _copy_static(changed, static, options.output)
+        previous = last[-1] if last and changed else None
+        return step(build_steps(options, previous=previous, dumps=dumps))
+
+    def step(steps: Generator[tuple[str, ...], None, BuildResult]) -> BuildOutcome:
+        """Run the build to its next pause (pages in place) or to its end."""
         try:
-            result = build_site(
-                options, previous=last[-1] if last and changed else None, dumps=dumps
-            )
+            live = next(steps)
+        except StopIteration as done:
+            return finished(done.value)
         except BuildFailed as failure:
             return BuildOutcome(False, tuple(str(p) for p in failure.problems))
         except ScholarsiteError as error:
             return BuildOutcome(False, (str(error),))
+        return BuildOutcome(True, (), live, then=lambda: step(steps))
+
+    def finished(result: BuildResult) -> BuildOutcome:
         if result.state is not None:
             last[:] = [result.state]
         for problem in result.warnings:
@@ -40,7 +50,7 @@ def make_build_function(options: BuildOptions, theme: Theme) -> BuildFunction:
             f"{len(result.warnings)} warnings in {result.seconds:.2f} s",
             flush=True,
         )
-        return BuildOutcome(True, (), result.written)
+        return BuildOutcome(True, (), result.written)  # every file, the early pages too
 
     return build
 

@@ -35,7 +35,7 @@ import traceback
 import types
 import webbrowser
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO, cast
@@ -65,11 +65,15 @@ from scholarsite.errors import ScholarsiteError
 
 @dataclass(frozen=True)
 class BuildOutcome:
-    """What one build did: success, the errors to show, and the output files it wrote."""
+    """What one build did: success, the errors to show, and the output files it wrote.
+
+    ``then`` is the rest of the build, when it returned as soon as its pages were in place: the
+    tabs reload at once, and the rest (files no open page shows at once) follows."""
 
     ok: bool
     errors: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()
+    then: Callable[[], BuildOutcome] | None = None
 
 
 BuildFunction = Callable[[frozenset[Path] | None], BuildOutcome]
@@ -1082,16 +1086,21 @@ class PreviewServer:
     def run_build(self, changed: frozenset[Path] | None) -> BuildOutcome:
         """Run one build (never two at once: only the rebuild thread calls this after start)."""
         started = time.monotonic()
-        outcome = self.call_build(changed)
-        self.builds += 1
+        outcome = self.call_build(lambda: self.build(changed))
         self.hub.publish(outcome)
+        if outcome.ok and outcome.then is not None:
+            rest = self.call_build(outcome.then)
+            # The pages are live already: only a failure is news to the tabs.
+            self.hub.publish(replace(rest, changed=()))
+            outcome = rest
+        self.builds += 1
         self.log(describe_outcome(outcome, changed, time.monotonic() - started))
         return outcome
 
-    def call_build(self, changed: frozenset[Path] | None) -> BuildOutcome:
+    def call_build(self, build: Callable[[], BuildOutcome]) -> BuildOutcome:
         """The build's outcome; an exception from it becomes a failed outcome, never a crash."""
         try:
-            return self.build(changed)
+            return build()
         except ScholarsiteError as error:
             return BuildOutcome(ok=False, errors=tuple(str(error).splitlines()))
         except Exception as error:

@@ -60,6 +60,7 @@ class FakeSite:
         self.calls: list[frozenset[Path] | None] = []
         self.delay = 0.0
         self.raise_error: Exception | None = None
+        self.then: Callable[[], BuildOutcome] | None = None  # the rest, after the pages
 
     def __call__(self, changed: frozenset[Path] | None) -> BuildOutcome:
         self.calls.append(changed)
@@ -76,7 +77,7 @@ class FakeSite:
         if changed is None:
             (self.out / "404.html").write_text(page_html("Lost", "not here"))
             written.append("404.html")
-        return BuildOutcome(ok=True, changed=tuple(written))
+        return BuildOutcome(ok=True, changed=tuple(written), then=self.then)
 
     def write_output(self, source: Path) -> str:
         name = self.PAGES.get(source.name, source.name)
@@ -262,6 +263,37 @@ def test_an_edit_rebuilds_once_and_reloads_after_the_page_is_written(
     settle()
     assert site.rebuilds == [frozenset({site.src / "page.txt"})]
     events.assert_silent(0.1)
+
+
+def test_a_build_that_returns_with_its_pages_reloads_before_the_rest_is_done(
+    server: PreviewServer, site: FakeSite, events: EventStream
+):
+    assert events.next()[0] == "hello"
+    started, release = threading.Event(), threading.Event()
+
+    def rest() -> BuildOutcome:
+        started.set()
+        release.wait(WAIT)
+        (site.out / "index.js").write_text("made after the pages")
+        return BuildOutcome(ok=True, changed=("index.html", "index.js"))
+
+    site.then = rest
+    (site.src / "page.txt").write_text("Changed")
+    assert events.next()[0] == "reload"
+    assert started.wait(WAIT) and not (site.out / "index.js").exists()
+    release.set()
+    wait_until(lambda: server.builds == 2)
+    events.assert_silent(0.3)  # the rest reloads nothing: the pages were live already
+
+    def failing() -> BuildOutcome:
+        raise RuntimeError("index on fire")
+
+    site.then = failing
+    (site.src / "page.txt").write_text("Again")
+    assert events.next()[0] == "reload"
+    name, data = events.next()
+    assert name == "error"
+    assert data["errors"] == ["internal error in the build: RuntimeError: index on fire"]
 
 
 def test_a_burst_of_fifty_saves_coalesces_into_few_rebuilds(

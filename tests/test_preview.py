@@ -1,0 +1,39 @@
+"""The build function ``scholarsite serve`` hands to the preview server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scholarsite.build import BuildOptions, build_site
+from scholarsite.preview import make_build_function
+from scholarsite.theme import find_theme
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_a_rebuild_returns_with_its_pages_and_finishes_in_then(
+    site_copy: Path, tmp_path: Path
+) -> None:
+    live = tmp_path / "live"
+    build = make_build_function(BuildOptions(site_copy, live), find_theme(site_copy))
+    first = build(None)
+    assert first.ok and first.then is None  # the first build is whole
+    index_before = tree(live / "search")
+
+    curation = site_copy / "curation.yaml"
+    text = curation.read_text(encoding="utf-8")
+    curation.write_text(text.replace("Learn2Hop: Learned", "Learn2Hop: Learnt"), "utf-8")
+    pages = build(frozenset({curation}))
+    assert pages.ok and pages.then is not None
+    paper = "papers/learn2hop-learnt-optimization-on-rough-landscapes/index.html"
+    assert paper in pages.changed and (live / paper).is_file()
+    later = [p for p in pages.changed if p.startswith("search/idx/") or p == "corpus.json"]
+    assert later == [] and tree(live / "search") == index_before  # the reload comes first
+
+    rest = pages.then()
+    assert rest.ok and rest.then is None
+    assert any(p.startswith("search/idx/") for p in rest.changed)
+    build_site(BuildOptions(site_copy, tmp_path / "cold"))
+    assert tree(live) == tree(tmp_path / "cold")
