@@ -98,6 +98,10 @@ def _changed(old: Mapping[str, object], new: Mapping[str, object]) -> set[str]:
     return {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
 
 
+def _cited(corpus: Corpus) -> dict[str, object]:
+    return {p.id: (p.title, p.authors, p.authors_complete, p.year, p.arxiv) for p in corpus.papers}
+
+
 def pages_to_render(
     old: SiteState, new: SiteState, pages: list[OutputPage], env: jinja2.Environment
 ) -> list[OutputPage]:
@@ -112,6 +116,9 @@ def pages_to_render(
     refs = _changed(old.refs, new.refs)
     summaries = _changed(old.summaries, new.summaries)
     authors = {paper.id: paper.authors for paper in corpus.papers}
+    # What a person's page shows of their papers beyond the summaries: every author (co-author
+    # counts) and what their BibTeX file cites.
+    cited = _changed(_cited(before), _cited(corpus)) | _changed(old.keys, new.keys)
     # The list pages show papers and people in order: an order change alone changes them too.
     paper_list = bool(summaries) or list(old.summaries) != list(new.summaries)
     people_list = bool(people or refs) or list(before.people_by_id) != list(corpus.people_by_id)
@@ -135,7 +142,7 @@ def pages_to_render(
                 page.key in people
                 or page.key in refs
                 or not summaries.isdisjoint(person.papers)
-                or not papers.isdisjoint(person.papers)  # co-authors, BibTeX file
+                or not cited.isdisjoint(person.papers)
                 or (refs and any(not refs.isdisjoint(authors[p]) for p in person.papers))
             ):
                 result.append(page)
