@@ -18,6 +18,7 @@ from scholarsite.curation import Curation, acknowledge, load_curation
 from scholarsite.errors import BuildFailed, Problem, ScholarsiteError
 from scholarsite.export import corpus_json
 from scholarsite.fingerprint import input_digest
+from scholarsite.gcpause import collector_paused
 from scholarsite.incremental import Product, SiteState, pages_to_render
 from scholarsite.model import Corpus, build_corpus
 from scholarsite.output import MARKER, SiteWriter, check_output_target, marker_inputs
@@ -79,12 +80,13 @@ def read_site(
     config, problems = load_config(source)
     curation, found = load_curation(source)
     problems += found
-    profiles = read_corpus(source, dumps)
-    if not profiles:
-        problems.append(Problem("corpus", 0, "no profile dumps found in corpus/"))
-    for profile in profiles:
-        problems += profile.problems
-    corpus = build_corpus(profiles, curation)
+    with collector_paused():  # the records and the model hold no reference cycles
+        profiles = read_corpus(source, dumps)
+        if not profiles:
+            problems.append(Problem("corpus", 0, "no profile dumps found in corpus/"))
+        for profile in profiles:
+            problems += profile.problems
+        corpus = build_corpus(profiles, curation)
     pages, found = read_pages(source)
     problems += [*corpus.problems, *found]
     return SiteInput(config.with_base_url(base_url), curation, corpus, pages, problems)
@@ -180,7 +182,7 @@ def build_steps(
             previous,
             "export",
             (corpus.papers, corpus.people, tuple(problems)),
-            lambda: {"corpus.json": corpus_json(corpus, problems)},
+            lambda: {"corpus.json": _export_json(corpus, problems)},
         )
         export = made["export"]
         writer.write_all(sorted(export.files.items()), unchanged=export.reused)
@@ -207,6 +209,11 @@ def build_steps(
             products={name: replace(product, reused=False) for name, product in made.items()},
         ),
     )
+
+
+def _export_json(corpus: Corpus, problems: list[Problem]) -> bytes:
+    with collector_paused():  # one big acyclic structure, then its JSON
+        return corpus_json(corpus, problems)
 
 
 def _product(

@@ -7,10 +7,11 @@ files that register themselves with ``static/search.js``, so search works from `
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+from scholarsite.gcpause import collector_paused
 
 
 @dataclass(frozen=True)
@@ -35,15 +36,8 @@ def build_search_index(docs: Sequence[SearchDoc]) -> dict[str, bytes]:
     """
     from scholarsite.search.shards import write_index
 
-    # The index is millions of small dicts, lists and strings and no reference cycles; the
-    # cyclic collector would rescan the whole heap (the corpus included) many times over.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():  # millions of small objects, no reference cycles
         return write_index(docs)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 __all__ = ["SearchDoc", "build_search_index"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import random
 import zlib
@@ -263,15 +262,3 @@ def test_a_pasted_long_title_still_finds_its_paper() -> None:
     docs = [*DOCS, paper("long", title, ("Ann Lee",), "We study memory.")]
     found = Searcher(file_loader(build_search_index(docs))).search(title)
     assert found[0].record[1] == "papers/long/"
-
-
-def test_building_restores_the_garbage_collector_as_it_was() -> None:
-    assert gc.isenabled()
-    build_search_index(DOCS)
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        build_search_index(DOCS)
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
