@@ -196,6 +196,25 @@ class Workspace:
     def log(self) -> Path:
         return self.root / "runs.log"
 
+    @property
+    def trash(self) -> Path:
+        return self.root / "trash"
+
+    def set_aside(self, output: Path) -> None:
+        """Move an old output out of the way; it is deleted once the size is measured (see
+        :func:`settle`)."""
+        if output.exists():
+            self.trash.mkdir(exist_ok=True)
+            output.rename(self.trash / f"{output.name}-{len(list(self.trash.iterdir()))}")
+
+
+def settle(seconds: float) -> None:
+    """Let the filesystem forget recent deletions before the next timed run: ext4 without a
+    journal skips inodes freed in the last minute or more when it allocates new ones, so creating
+    files right after deleting many costs far more system time than usual."""
+    os.sync()
+    time.sleep(seconds)
+
 
 def prepare(root: Path, corpus: SynthCorpus, with_hugo: bool) -> Workspace:
     """Write the corpus (and its Hugo twin) under ``root``, replacing what was there."""
@@ -239,7 +258,7 @@ def scholarsite_runs(space: Workspace, jobs: int | None, keep: set[Path]) -> Ite
     """Cold build, a rebuild with nothing changed, a rebuild after one dump edit."""
     command = scholarsite_command(space, jobs)
     remove_extras(space.source_root, keep)
-    shutil.rmtree(space.output, ignore_errors=True)
+    space.set_aside(space.output)
     with tempfile.TemporaryDirectory() as cache_home:
         env = {**os.environ, "XDG_CACHE_HOME": cache_home}
         for kind in KINDS:
@@ -254,7 +273,7 @@ def scholarsite_runs(space: Workspace, jobs: int | None, keep: set[Path]) -> Ite
 
 
 def hugo_run(space: Workspace) -> Run:
-    shutil.rmtree(space.hugo_output, ignore_errors=True)
+    space.set_aside(space.hugo_output)
     with tempfile.TemporaryDirectory() as cache:
         command = hugo_command(space.hugo_site, space.hugo_output, Path(cache))
         wall, cpu, rss = measure(command, space.log)
@@ -262,10 +281,19 @@ def hugo_run(space: Workspace) -> Run:
 
 
 def bench_size(
-    space: Workspace, repeat: int, jobs: int | None, tools: set[str], record: Callable[[Run], None]
+    space: Workspace,
+    repeat: int,
+    jobs: int | None,
+    tools: set[str],
+    record: Callable[[Run], None],
+    pause: float,
 ) -> None:
-    """Alternate the tools from one repeat to the next; ``record`` each run as it ends."""
+    """Alternate the tools from one repeat to the next; ``record`` each run as it ends.
+
+    Old outputs are set aside, not deleted, until the end; the one rebuild that deletes files
+    itself (the one-dump edit replaces the whole output) is followed by a ``pause``."""
     keep = set(space.source_root.rglob("*"))
+    settle(pause)
     for r in range(repeat):
         order = ("hugo", "scholarsite") if r % 2 == 0 else ("scholarsite", "hugo")
         for tool in (t for t in order if t in tools):
@@ -274,6 +302,8 @@ def bench_size(
             else:
                 for run in scholarsite_runs(space, jobs, keep):
                     record(run)
+                settle(pause)
+    shutil.rmtree(space.trash, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- reporting
@@ -397,6 +427,12 @@ def make_parser() -> argparse.ArgumentParser:
         default=Path("bench-out"),
         help="where corpora and outputs go (default: bench-out/, git-ignored)",
     )
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=65.0,
+        help="seconds to wait after runs that delete files (default: 65; see settle())",
+    )
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo builds")
     parser.add_argument("--no-scholarsite", action="store_true", help="skip the scholarsite builds")
     parser.add_argument(
@@ -449,7 +485,7 @@ def run_benchmarks(args: argparse.Namespace, record: Recorder) -> None:
         corpus = make_corpus(size, args.seed)
         space = prepare(args.workdir / f"n{size}", corpus, with_hugo)
         say(f"{size:,} papers: corpus written in {time.perf_counter() - started:.1f} s")
-        bench_size(space, max(1, args.repeat), args.jobs, tools, record)
+        bench_size(space, max(1, args.repeat), args.jobs, tools, record, args.settle)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

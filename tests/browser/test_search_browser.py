@@ -231,3 +231,28 @@ def test_a_whole_word_being_typed_needs_no_dictionary_shard(page: Page, site_url
         "consistensy",
     )
     assert any("/search/idx/t/" in name for name in near_miss)  # typos need the dictionary
+
+
+INDEX_LOADS = """async q => {
+    let scripts = 0;
+    const append = document.head.appendChild.bind(document.head);
+    document.head.appendChild = (element) => {
+        if (element.tagName === 'SCRIPT' && element.src.includes('/search/idx/')) scripts++;
+        return append(element);
+    };
+    await scholarsiteSearch.search(q);
+    const fetched = performance.getEntriesByType('resource')
+        .filter(e => e.name.includes('/search/idx/') && e.initiatorType === 'fetch').length;
+    return [fetched, scripts];
+}"""
+
+
+def test_index_files_are_fetched_over_http_and_run_as_scripts_from_file(
+    page: Page, site_url: str, shipped_build: BuildResult
+) -> None:
+    page.goto(site_url)
+    fetched, scripts = page.evaluate(INDEX_LOADS, "madry")
+    assert fetched > 0 and scripts == 0
+    page.goto((shipped_build.output / "index.html").as_uri())
+    fetched, scripts = page.evaluate(INDEX_LOADS, "madry")
+    assert fetched == 0 and scripts > 0  # file:// refuses fetch
