@@ -175,7 +175,7 @@ def build_steps(
         if options.strict and any(not p.acknowledged for p in problems):
             raise BuildFailed([p for p in problems if not p.acknowledged])
         if early:
-            writer.move_staged()
+            writer.move_staged(interim=True)
             yield tuple(written)
             site_wide_files()
         made["export"] = _product(

@@ -223,13 +223,21 @@ class SiteWriter:
         if old is not None:
             shutil.rmtree(old)
 
-    def move_staged(self) -> None:
-        """Move the files written so far into the output, one by one (an update only)."""
+    def move_staged(self, interim: bool = False) -> None:
+        """Move the files written so far into the output, one by one (an update only).
+
+        ``interim``: the update goes on after this, so the marker lists these files too, with no
+        input digest; if the update never ends, a later build still knows every file as its own
+        and builds again instead of finding the site up to date."""
         assert self.update, "a full build swaps its staging directory in whole"
-        for rel in files_under(self.staging):
+        moved = files_under(self.staging)
+        listed = (written_files(self.output) or set()) if interim else set()
+        for rel in moved:
             target = self.output / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.staging / rel, target)
+        if interim:
+            (self.output / MARKER).write_bytes(marker_text(listed | set(moved)))
 
     def commit_update(self) -> None:
         """Move the changed files into the output one by one, then drop files no longer built."""

@@ -37,3 +37,20 @@ def test_a_rebuild_returns_with_its_pages_and_finishes_in_then(
     assert any(p.startswith("search/idx/") for p in rest.changed)
     build_site(BuildOptions(site_copy, tmp_path / "cold"))
     assert tree(live) == tree(tmp_path / "cold")
+
+
+def test_a_rebuild_abandoned_after_its_pages_leaves_an_output_the_next_build_replaces(
+    site_copy: Path, tmp_path: Path
+) -> None:
+    live = tmp_path / "live"
+    build = make_build_function(BuildOptions(site_copy, live), find_theme(site_copy))
+    build(None)
+    curation = site_copy / "curation.yaml"
+    text = curation.read_text(encoding="utf-8")
+    curation.write_text(text.replace("Learn2Hop: Learned", "Learn2Hop: Learnt"), "utf-8")
+    pages = build(frozenset({curation}))
+    assert pages.then is not None  # the server stops here: the rest never runs
+    again = build_site(BuildOptions(site_copy, live))  # refuses no file, is not "up to date"
+    assert not again.up_to_date
+    build_site(BuildOptions(site_copy, tmp_path / "cold"))
+    assert tree(live) == tree(tmp_path / "cold")
