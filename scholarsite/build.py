@@ -19,7 +19,7 @@ from scholarsite.errors import BuildFailed, Problem, ScholarsiteError
 from scholarsite.export import corpus_json
 from scholarsite.fingerprint import input_digest
 from scholarsite.gcpause import collector_paused
-from scholarsite.incremental import Product, SiteState, pages_to_render
+from scholarsite.incremental import Product, SiteState, pages_to_render, reusable_fragments
 from scholarsite.model import Corpus, build_corpus
 from scholarsite.output import MARKER, SiteWriter, check_output_target, marker_inputs
 from scholarsite.pagerender import RenderJob, render_pages
@@ -139,6 +139,7 @@ def build_steps(
     todo = pages
     if previous is not None and writer.update:
         todo = pages_to_render(previous, state, pages, renderer.env)
+        renderer.fragments.rendered.update(reusable_fragments(previous, state))
     try:
         corpus, config = site.corpus, site.config
         sitemap_urls = page_urls_for_sitemap(page.path for page in pages)
@@ -206,6 +207,7 @@ def build_steps(
         state=replace(
             state,
             page_problems=page_problems,
+            fragments=renderer.fragments.rendered,
             products={name: replace(product, reused=False) for name, product in made.items()},
         ),
     )

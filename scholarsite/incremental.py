@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 from jinja2 import meta
+from markupsafe import Markup
 
 from scholarsite.config import SiteConfig
 from scholarsite.errors import Problem
@@ -50,6 +51,7 @@ class SiteState:
     templates: Mapping[str, str]
     page_problems: Mapping[str, tuple[Problem, ...]]
     products: Mapping[str, Product]
+    fragments: Mapping[tuple[str, str, str], Markup] = field(default_factory=dict)
 
     @classmethod
     def of(cls, views: SiteViews, templates: Path) -> SiteState:
@@ -96,6 +98,18 @@ def template_dependencies(env: jinja2.Environment, name: str) -> set[str]:
 def _changed(old: Mapping[str, object], new: Mapping[str, object]) -> set[str]:
     """Keys whose value differs between two mappings (added and removed keys included)."""
     return {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
+
+
+def reusable_fragments(old: SiteState, new: SiteState) -> dict[tuple[str, str, str], Markup]:
+    """The last build's rendered list items that are still right: those of papers whose summary
+    is unchanged, when the config, the Markdown pages and every template are unchanged."""
+    if old.config != new.config or old.markdown != new.markdown or old.templates != new.templates:
+        return {}
+    return {
+        key: html
+        for key, html in old.fragments.items()
+        if key[1] in new.summaries and old.summaries.get(key[1]) == new.summaries[key[1]]
+    }
 
 
 def _cited(corpus: Corpus) -> dict[str, object]:

@@ -65,7 +65,11 @@ def href(context: jinja2.runtime.Context, url: str) -> str:
 
 class FragmentCache:
     """Partials rendered once per (template, key, root) and reused: a paper's list item appears on
-    the papers list and on every author's page, and is the same markup each time."""
+    the papers list and on every author's page, and is the same markup each time.
+
+    The key is a paper's id, and the values passed are made from that paper's summary: a preview
+    rebuild keeps the items of papers whose summaries did not change (see
+    :func:`scholarsite.incremental.reusable_fragments`)."""
 
     def __init__(self) -> None:
         self.rendered: dict[tuple[str, str, str], Markup] = {}
@@ -131,6 +135,12 @@ class Renderer:
         self.env = make_environment(templates)
         self.env.globals.update(site=config, nav=[p for p in nav if p.in_nav])
         self.config = config
+
+    @property
+    def fragments(self) -> FragmentCache:
+        cache = self.env.globals["fragment"]
+        assert isinstance(cache, FragmentCache)
+        return cache
 
     def root_of(self, page: OutputPage) -> str:
         """Relative prefix to the site root; ``404.html`` is served at any depth, so it links from

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from scholarsite.build import BuildOptions, BuildResult, build_site
 from scholarsite.corpus import DumpCache
 from scholarsite.errors import BuildFailed
+from scholarsite.incremental import reusable_fragments
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -205,3 +206,25 @@ def test_random_edit_sequences_rebuild_exactly_like_a_cold_build(
         state = build_site(BuildOptions(source, root / "live"), previous=state, dumps=dumps).state
         build_site(BuildOptions(source, root / f"cold-{step}"))
         assert tree(root / "live") == tree(root / f"cold-{step}"), (step, kind, pick, where)
+
+
+def test_list_items_of_unchanged_papers_are_kept_from_rebuild_to_rebuild(
+    site_copy: Path, tmp_path: Path
+) -> None:
+    live = tmp_path / "live"
+    curation = site_copy / "curation.yaml"
+    text = curation.read_text(encoding="utf-8")
+    state = build_site(BuildOptions(site_copy, live)).state
+    text = text.replace("Learn2Hop: Learned", "Learn2Hop: Learnt")
+    curation.write_text(text, "utf-8")
+    first = build_site(BuildOptions(site_copy, live), previous=state).state
+    assert first is not None and first.fragments  # the lists were rendered in this process
+    curation.write_text(text.replace("Temperature check:", "Temperature checks:"), "utf-8")
+    second = build_site(BuildOptions(site_copy, live), previous=first)
+    assert second.state is not None
+    kept = {key[1] for key in reusable_fragments(first, second.state)}
+    changed = {p.id for p in second.state.corpus.papers if p.title and "checks:" in p.title}
+    assert changed and kept and not kept & changed
+    assert any(pid.startswith("learn2hop") for pid in kept)
+    build_site(BuildOptions(site_copy, tmp_path / "cold"))
+    assert tree(live) == tree(tmp_path / "cold")
