@@ -146,19 +146,7 @@ def build_steps(
         made: dict[str, Product] = {}
 
         def site_wide_files() -> None:  # made while the pages render
-            made["search"] = _product(
-                previous,
-                "search",
-                (corpus.papers, corpus.people),
-                lambda: build_search_index(search_docs(corpus)),
-            )
-            # Publishing: sitemap, robots.txt, feed, OpenSearch.
-            made["publish"] = _product(
-                previous,
-                "publish",
-                (corpus.papers, corpus.people, config, tuple(sitemap_urls)),
-                lambda: publish_files(corpus, config, sitemap_urls),
-            )
+            made.update(_site_wide_products(previous, corpus, config, sitemap_urls))
             for product in made.values():
                 writer.write_all(sorted(product.files.items()), unchanged=product.reused)
 
@@ -211,6 +199,26 @@ def build_steps(
             products={name: replace(product, reused=False) for name, product in made.items()},
         ),
     )
+
+
+def _site_wide_products(
+    previous: SiteState | None, corpus: Corpus, config: SiteConfig, sitemap_urls: list[str]
+) -> dict[str, Product]:
+    """The search index, and the publishing files: sitemap, robots.txt, feed, OpenSearch."""
+    return {
+        "search": _product(
+            previous,
+            "search",
+            (corpus.papers, corpus.people),
+            lambda: build_search_index(search_docs(corpus)),
+        ),
+        "publish": _product(
+            previous,
+            "publish",
+            (corpus.papers, corpus.people, config, tuple(sitemap_urls)),
+            lambda: publish_files(corpus, config, sitemap_urls),
+        ),
+    }
 
 
 def _export_json(corpus: Corpus, problems: list[Problem]) -> bytes:
