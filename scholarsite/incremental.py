@@ -103,13 +103,18 @@ def _changed(old: Mapping[str, object], new: Mapping[str, object]) -> set[str]:
 def reusable_fragments(old: SiteState, new: SiteState) -> dict[tuple[str, str, str], Markup]:
     """The last build's rendered list items that are still right: those of papers whose summary
     is unchanged, when the config, the Markdown pages and every template are unchanged."""
-    if old.config != new.config or old.markdown != new.markdown or old.templates != new.templates:
+    if not _same_site(old, new) or old.templates != new.templates:
         return {}
     return {
         key: html
         for key, html in old.fragments.items()
         if key[1] in new.summaries and old.summaries.get(key[1]) == new.summaries[key[1]]
     }
+
+
+def _same_site(old: SiteState, new: SiteState) -> bool:
+    """The config and the Markdown pages (every page shows them: title, navigation) unchanged."""
+    return old.config == new.config and old.markdown == new.markdown
 
 
 def _cited(corpus: Corpus) -> dict[str, object]:
@@ -120,19 +125,20 @@ def pages_to_render(
     old: SiteState, new: SiteState, pages: list[OutputPage], env: jinja2.Environment
 ) -> list[OutputPage]:
     """The pages whose output may differ from the last build's."""
-    if old.config != new.config or old.markdown != new.markdown:
+    if not _same_site(old, new):
         return pages
     templates = _changed(old.templates, new.templates)
     deps = {t: template_dependencies(env, t) for t in {p.template for p in pages}}
     corpus, before = new.corpus, old.corpus
-    papers = _changed(before.papers_by_id, corpus.papers_by_id) | _changed(old.keys, new.keys)
+    keys = _changed(old.keys, new.keys)
+    papers = _changed(before.papers_by_id, corpus.papers_by_id) | keys
     people = _changed(before.people_by_id, corpus.people_by_id)
     refs = _changed(old.refs, new.refs)
     summaries = _changed(old.summaries, new.summaries)
     authors = {paper.id: paper.authors for paper in corpus.papers}
     # What a person's page shows of their papers beyond the summaries: every author (co-author
     # counts) and what their BibTeX file cites.
-    cited = _changed(_cited(before), _cited(corpus)) | _changed(old.keys, new.keys)
+    cited = _changed(_cited(before), _cited(corpus)) | keys
     # The list pages show papers and people in order: an order change alone changes them too.
     paper_list = bool(summaries) or list(old.summaries) != list(new.summaries)
     people_list = bool(people or refs) or list(before.people_by_id) != list(corpus.people_by_id)
