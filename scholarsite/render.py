@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,7 +32,7 @@ class OutputPage:
     key: str = ""
     downloads: tuple[str, ...] = ()
 
-    @property
+    @cached_property  # a rebuild that reuses the page list asks again
     def files(self) -> tuple[str, ...]:
         """Every output path this page writes: the page and its downloads."""
         folder = self.path.removesuffix("index.html")
@@ -87,9 +88,30 @@ class FragmentCache:
         return cached
 
 
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for later builds in the same process (the preview
+    server's rebuilds): Jinja compiles a template again only when its source changed, which it
+    checks against the checksum stored with the code."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = CompiledTemplates()
+
+
 def make_environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
+        bytecode_cache=_COMPILED,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
