@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from scholarsite.model import Corpus, Paper
 from scholarsite.naming import fold
@@ -50,12 +51,15 @@ def citation_keys(corpus: Corpus) -> dict[str, str]:
 
 def _key_base(paper: Paper, corpus: Corpus) -> str:
     first = corpus.people_by_id[paper.authors[0]] if paper.authors else None
-    surname = ""
-    if first is not None and first.citation_name:
-        surname = _ascii_word(first.citation_name.split(",")[0])
-    words = [_ascii_word(w) for w in (paper.title or "").split()]
+    return _key_of(first.citation_name if first else None, paper.year, paper.title)
+
+
+@lru_cache(maxsize=1 << 17)  # a preview rebuild asks again for every paper
+def _key_of(citation_name: str | None, year: int | None, title: str | None) -> str:
+    surname = _ascii_word(citation_name.split(",")[0]) if citation_name else ""
+    words = (_ascii_word(w) for w in (title or "").split())
     word = next((w for w in words if w and w not in _STOP), "")
-    return f"{surname}{paper.year or ''}{word}"
+    return f"{surname}{year or ''}{word}"
 
 
 def author_names(paper: Paper, corpus: Corpus) -> list[str]:
