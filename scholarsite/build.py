@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from scholarsite.config import SiteConfig, load_config
-from scholarsite.corpus import DumpCache, read_corpus
+from scholarsite.corpus import DumpCache, RawProfile, read_corpus
 from scholarsite.curation import Curation, acknowledge, load_curation
 from scholarsite.errors import BuildFailed, Problem, ScholarsiteError
 from scholarsite.export import corpus_json
@@ -21,6 +21,7 @@ from scholarsite.fingerprint import input_digest
 from scholarsite.gcpause import collector_paused
 from scholarsite.incremental import Product, SiteState, pages_to_render, reusable_fragments
 from scholarsite.model import Corpus, build_corpus
+from scholarsite.modelupdate import ModelSource, updated_corpus
 from scholarsite.output import MARKER, SiteWriter, check_output_target, marker_inputs
 from scholarsite.pagerender import RenderJob, render_pages
 from scholarsite.pages import MarkdownPage, read_pages
@@ -70,11 +71,18 @@ class SiteInput:
     corpus: Corpus
     pages: list[MarkdownPage]
     problems: list[Problem]
+    model: ModelSource | None = None  # what the corpus was made from, given a parse cache
+    new_abstracts: frozenset[str] | None = None  # the corpus is the last one with these changed
 
 
 def read_site(
-    source: Path, base_url: str | None = None, dumps: DumpCache | None = None
+    source: Path,
+    base_url: str | None = None,
+    dumps: DumpCache | None = None,
+    last: tuple[Corpus, ModelSource] | None = None,
 ) -> SiteInput:
+    """Read and check everything. Given a parse cache, and the last model with what it was made
+    from, the model is updated instead of built again when only abstracts changed."""
     if not source.is_dir():
         raise ScholarsiteError(f"the site source {source} is not a directory (use --source DIR)")
     config, problems = load_config(source)
@@ -86,10 +94,29 @@ def read_site(
             problems.append(Problem("corpus", 0, "no profile dumps found in corpus/"))
         for profile in profiles:
             problems += profile.problems
-        corpus = build_corpus(profiles, curation)
+        if dumps is None:
+            corpus, model, new_abstracts = build_corpus(profiles, curation), None, None
+        else:
+            corpus, model, new_abstracts = _model(profiles, curation, last)
     pages, found = read_pages(source)
     problems += [*corpus.problems, *found]
-    return SiteInput(config.with_base_url(base_url), curation, corpus, pages, problems)
+    return SiteInput(
+        config.with_base_url(base_url), curation, corpus, pages, problems, model, new_abstracts
+    )
+
+
+def _model(
+    profiles: list[RawProfile], curation: Curation, last: tuple[Corpus, ModelSource] | None
+) -> tuple[Corpus, ModelSource, frozenset[str] | None]:
+    """The model, what it is made from, and the papers whose abstracts alone changed when it
+    is the last model updated (None when it was built)."""
+    parsed = {p.file: p for p in profiles}  # the cache's: the same objects until bytes change
+    update = updated_corpus(*last, parsed, curation) if last is not None else None
+    if update is not None:
+        return update.corpus, update.source, update.papers
+    source = ModelSource.of(parsed, curation, last[1] if last is not None else None)
+    own = [p.copy() for p in profiles]  # curation changes profiles the cache keeps
+    return build_corpus(own, curation), source, None
 
 
 def build_site(
@@ -129,23 +156,29 @@ def build_steps(
         return _up_to_date(options, started)  # nothing will be written or removed
     if previous is None or not (options.output / MARKER).is_file():
         check_output_target(options.output, options.source)  # an update touches only its own files
-    site = read_site(options.source, options.base_url, dumps)
-    views = SiteViews(site.corpus, site.config, site.pages)
+    last = (previous.corpus, previous.model) if previous and previous.model else None
+    site = read_site(options.source, options.base_url, dumps, last)
+    # A model updated for new abstracts has the last one's ids, people, titles and order.
+    updated = previous if previous is not None and site.new_abstracts is not None else None
+    views = SiteViews(site.corpus, site.config, site.pages, updated.tables if updated else None)
     renderer = Renderer(theme.templates, site.config, site.pages)
-    pages = site_pages(site.corpus, site.pages)
+    if updated is not None and updated.markdown == tuple(site.pages):
+        pages = list(updated.pages)
+    else:
+        pages = site_pages(site.corpus, site.pages)
     writer = SiteWriter(options.output, update=previous is not None)
     writer.inputs = inputs
-    state = SiteState.of(views, theme.templates)
+    state = SiteState.of(views, theme.templates, site.model, tuple(pages))
     todo = pages
     if previous is not None and writer.update:
-        todo = pages_to_render(previous, state, pages, renderer.env)
+        todo = pages_to_render(previous, state, pages, renderer.env, site.new_abstracts)
         renderer.fragments.rendered.update(reusable_fragments(previous, state))
     try:
         corpus, config = site.corpus, site.config
-        sitemap_urls = page_urls_for_sitemap(page.path for page in pages)
         made: dict[str, Product] = {}
 
         def site_wide_files() -> None:  # made while the pages render
+            sitemap_urls = page_urls_for_sitemap(page.path for page in pages)
             made.update(_site_wide_products(previous, corpus, config, sitemap_urls))
             for product in made.values():
                 writer.write_all(sorted(product.files.items()), unchanged=product.reused)

@@ -22,9 +22,10 @@ from markupsafe import Markup
 from scholarsite.config import SiteConfig
 from scholarsite.errors import Problem
 from scholarsite.model import Corpus
+from scholarsite.modelupdate import ModelSource
 from scholarsite.pages import MarkdownPage
 from scholarsite.render import OutputPage
-from scholarsite.views import PaperSummary, PersonRef, SiteViews
+from scholarsite.views import PaperSummary, PersonRef, SiteViews, ViewTables
 
 _FRAGMENT = re.compile(r"""fragment\(\s*["']([^"']+)["']""")
 
@@ -52,9 +53,17 @@ class SiteState:
     page_problems: Mapping[str, tuple[Problem, ...]]
     products: Mapping[str, Product]
     fragments: Mapping[tuple[str, str, str], Markup] = field(default_factory=dict)
+    model: ModelSource | None = None  # kept by the preview server, whose parse cache matches
+    pages: tuple[OutputPage, ...] = ()
 
     @classmethod
-    def of(cls, views: SiteViews, templates: Path) -> SiteState:
+    def of(
+        cls,
+        views: SiteViews,
+        templates: Path,
+        model: ModelSource | None = None,
+        pages: tuple[OutputPage, ...] = (),
+    ) -> SiteState:
         return cls(
             views.corpus,
             views.refs,
@@ -65,7 +74,13 @@ class SiteState:
             template_digests(templates),
             {},
             {},
+            model=model,
+            pages=pages,
         )
+
+    @property
+    def tables(self) -> ViewTables:
+        return ViewTables(self.refs, self.summaries, self.keys)
 
 
 def template_digests(templates: Path) -> dict[str, str]:
@@ -122,11 +137,19 @@ def _cited(corpus: Corpus) -> dict[str, object]:
 
 
 def pages_to_render(
-    old: SiteState, new: SiteState, pages: list[OutputPage], env: jinja2.Environment
+    old: SiteState,
+    new: SiteState,
+    pages: list[OutputPage],
+    env: jinja2.Environment,
+    new_abstracts: frozenset[str] | None = None,
 ) -> list[OutputPage]:
-    """The pages whose output may differ from the last build's."""
+    """The pages whose output may differ from the last build's. ``new_abstracts``: the papers
+    whose abstract is all that changed in the model (:mod:`scholarsite.modelupdate`); only their
+    own pages show it (and the RIS file beside them)."""
     if not _same_site(old, new):
         return pages
+    if new_abstracts is not None and old.templates == new.templates:
+        return [page for page in pages if page.kind == "paper" and page.key in new_abstracts]
     templates = _changed(old.templates, new.templates)
     deps = {t: template_dependencies(env, t) for t in {p.template for p in pages}}
     corpus, before = new.corpus, old.corpus

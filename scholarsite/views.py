@@ -10,7 +10,7 @@ import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from markupsafe import Markup
 
@@ -149,34 +149,53 @@ class CountedLinks:
         return Markup("".join(parts))
 
 
+def paper_summary(paper: Paper, refs: Mapping[str, PersonRef]) -> PaperSummary:
+    return PaperSummary(
+        id=paper.id,
+        url=paper.url,
+        title=paper.title or lead(paper.abstract),
+        untitled=paper.title is None,
+        year=paper.year,
+        arxiv=paper.arxiv,
+        authors=tuple(refs[pid] for pid in paper.authors[:SUMMARY_AUTHORS]),
+        author_count=len(paper.authors),
+        authors_complete=paper.authors_complete,
+    )
+
+
+class ViewTables(NamedTuple):
+    """What many pages look up: each person's link, each paper's summary (in list order) and
+    each paper's citation key."""
+
+    refs: Mapping[str, PersonRef]
+    summaries: Mapping[str, PaperSummary]
+    keys: Mapping[str, str]
+
+
 class SiteViews:
     """Every view of one site, built lazily and shared between pages."""
 
     COAUTHORS_SHOWN = 24
 
-    def __init__(self, corpus: Corpus, config: SiteConfig, pages: list[MarkdownPage]) -> None:
+    def __init__(
+        self,
+        corpus: Corpus,
+        config: SiteConfig,
+        pages: list[MarkdownPage],
+        tables: ViewTables | None = None,
+    ) -> None:
+        """``tables``: those of a model that differs from ``corpus`` only in abstracts (which
+        none of them shows), reused instead of made again."""
         self.corpus = corpus
         self.config = config
         self.pages = pages
-        self.refs = {p.id: person_ref(p) for p in corpus.people}
-        self.summaries = {p.id: self._summary(p) for p in corpus.papers}
-        self.keys = citation_keys(corpus)
+        if tables is None:
+            refs = {p.id: person_ref(p) for p in corpus.people}
+            summaries = {p.id: paper_summary(p, refs) for p in corpus.papers}
+            tables = ViewTables(refs, summaries, citation_keys(corpus))
+        self.refs, self.summaries, self.keys = tables
         self._counted_links: dict[str, CountedLinks] = {}
         self._bibtex: dict[str, str] = {}
-
-    def _summary(self, paper: Paper) -> PaperSummary:
-        refs = [self.refs[pid] for pid in paper.authors[:SUMMARY_AUTHORS]]
-        return PaperSummary(
-            id=paper.id,
-            url=paper.url,
-            title=paper.title or lead(paper.abstract),
-            untitled=paper.title is None,
-            year=paper.year,
-            arxiv=paper.arxiv,
-            authors=tuple(refs),
-            author_count=len(paper.authors),
-            authors_complete=paper.authors_complete,
-        )
 
     def page_url(self, path: str) -> str | None:
         return self.config.base_url + path if self.config.base_url else None

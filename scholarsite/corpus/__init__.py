@@ -26,7 +26,8 @@ _PARSERS = {Layout.TITLED: parse_titled, Layout.ABSTRACTS: parse_abstracts}
 
 class DumpCache:
     """Parsed dumps, reused while a file's bytes are unchanged (the preview server keeps one
-    from build to build, so an edit to one dump parses only that dump)."""
+    from build to build, so an edit to one dump parses only that dump). The profiles it gives
+    are shared from build to build: change only copies of them (``RawProfile.copy``)."""
 
     def __init__(self) -> None:
         self.parsed: dict[str, tuple[bytes, RawProfile]] = {}
@@ -36,7 +37,7 @@ class DumpCache:
         if known is None or known[0] != data:
             parsed = replace(parse_dump(data, file), source_lines=())  # only tests read those
             known = self.parsed[file] = (data, parsed)
-        return known[1].copy()
+        return known[1]
 
     def keep_only(self, files: set[str]) -> None:
         self.parsed = {file: known for file, known in self.parsed.items() if file in files}

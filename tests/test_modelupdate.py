@@ -1,0 +1,178 @@
+"""The model updated instead of rebuilt when only abstracts changed, and rebuilt otherwise."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from scholarsite.build import BuildOptions, SiteInput, build_site, read_site
+from scholarsite.corpus import DumpCache, RawRecord
+from scholarsite.modelupdate import KeyedRecords, rekey
+from scholarsite.naming import abstract_key
+
+
+def preview_reads(source: Path) -> tuple[DumpCache, SiteInput]:
+    """The first read of a preview: a parse cache and the site it read."""
+    cache = DumpCache()
+    return cache, read_site(source, dumps=cache)
+
+
+def reread(source: Path, cache: DumpCache, last: SiteInput) -> SiteInput:
+    """The preview's next read; its model must equal the model of a read from scratch."""
+    assert last.model is not None
+    site = read_site(source, dumps=cache, last=(last.corpus, last.model))
+    assert site.corpus == read_site(source).corpus
+    return site
+
+
+def records(site: SiteInput, source: Path, titled: bool) -> list[RawRecord]:
+    """Records of the shipped dumps with an abstract no other record has, and (or without) a
+    title: an edit to one of these may leave the model's merges as they were."""
+    assert site.model is not None
+    keys = site.model.abstract_keys
+    return [
+        r
+        for profile in site.model.parsed.values()
+        for r in profile.records
+        if r.abstract and len(keys[abstract_key(r.abstract)]) == 1 and bool(r.title) == titled
+    ]
+
+
+def rewrite_abstract(source: Path, record: RawRecord, new: str) -> None:
+    dump = source / record.file
+    text = dump.read_text(encoding="utf-8")
+    assert record.abstract and text.count(record.abstract) == 1
+    dump.write_text(text.replace(record.abstract, new), encoding="utf-8")
+
+
+def test_a_word_of_an_abstract_updates_only_that_paper(site_copy: Path) -> None:
+    cache, first = preview_reads(site_copy)
+    record = records(first, site_copy, titled=True)[0]
+    assert record.abstract
+    edited = record.abstract.replace(" the ", " a ", 1)
+    rewrite_abstract(site_copy, record, edited)
+    second = reread(site_copy, cache, first)
+    [paper] = [p for p in first.corpus.papers if (record.file, record.line) in
+               {(s.file, s.line) for s in p.sources}]  # fmt: skip
+    assert second.new_abstracts == {paper.id}
+    assert second.corpus.papers_by_id[paper.id].abstract != paper.abstract
+    rewrite_abstract(site_copy, replace(record, abstract=edited), record.abstract)
+    third = reread(site_copy, cache, second)  # the keys followed the first edit
+    assert third.new_abstracts == {paper.id}
+    assert third.corpus == first.corpus
+
+
+def keyed(*records: tuple[str, int, str | None]) -> KeyedRecords:
+    return {"old words": records}
+
+
+@pytest.mark.parametrize(
+    ("keys", "arxiv", "merges_as_before"),
+    [
+        (keyed(("a", 1, None)), None, True),  # its own key: it merged by it with nothing
+        (
+            keyed(("a", 1, "2401.12345"), ("b", 7, "2401.12345")),
+            "2401.12345v2",
+            True,
+        ),  # still one arXiv id
+        (keyed(("a", 1, None), ("b", 7, None)), None, False),  # merged by the abstract alone
+        (keyed(("a", 1, "2401.12345"), ("b", 7, "2402.23456")), "2401.12345", False),
+        (keyed(("a", 1, None)) | {"new words": (("c", 3, None),)}, None, False),  # would merge
+    ],
+)
+def test_an_abstract_key_moves_only_when_merges_stay_as_they_were(
+    keys: KeyedRecords, arxiv: str | None, merges_as_before: bool
+) -> None:
+    before = RawRecord("a", 1, abstract="Old words", title="T", arxiv=arxiv)
+    after = replace(before, abstract="New  words")
+    assert rekey(keys, before, after) is merges_as_before
+    if merges_as_before:
+        assert ("a", 1) not in {r[:2] for r in keys.get("old words", ())}
+        assert [r[:2] for r in keys["new words"]] == [("a", 1)]
+
+
+def test_an_unchanged_corpus_is_the_same_model(site_copy: Path) -> None:
+    cache, first = preview_reads(site_copy)
+    again = reread(site_copy, cache, first)
+    assert again.new_abstracts == frozenset()
+    assert again.corpus == first.corpus
+
+
+def copy_abstract(source: Path, site: SiteInput) -> None:
+    """One paper's abstract made the same as another's: the two records merge."""
+    first, second = records(site, source, titled=True)[:2]
+    assert second.abstract
+    rewrite_abstract(source, first, second.abstract)
+
+
+def retitle(source: Path, site: SiteInput) -> None:
+    record = records(site, source, titled=True)[0]
+    assert record.title
+    dump = source / record.file
+    text = dump.read_text(encoding="utf-8")
+    dump.write_text(text.replace(record.title, record.title + " Revisited", 1), encoding="utf-8")
+
+
+def edit_untitled(source: Path, site: SiteInput) -> None:
+    """An untitled paper is listed by the start of its abstract (and without an arXiv id, its
+    id is made from it)."""
+    untitled = {(s.file, s.line) for p in site.corpus.papers if p.title is None for s in p.sources}
+    record = next(r for r in records(site, source, titled=False) if (r.file, r.line) in untitled)
+    assert record.abstract
+    rewrite_abstract(source, record, "Zyxwv " + record.abstract)
+
+
+def start_as_curated(source: Path, site: SiteInput) -> None:
+    """The curation retitles papers by the start of their abstract: an edit can make it match."""
+    record = records(site, source, titled=True)[0]
+    assert record.abstract
+    rewrite_abstract(source, record, "Zyxwv quux " + record.abstract)
+
+
+def rename_owner(source: Path, site: SiteInput) -> None:
+    dump = source / records(site, source, titled=True)[0].file
+    lines = dump.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[0] = lines[0].rstrip("\n") + "x\n"
+    dump.write_text("".join(lines), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "edit", [copy_abstract, retitle, edit_untitled, start_as_curated, rename_owner]
+)
+def test_edits_that_more_than_abstract_text_may_depend_on_build_the_model_again(
+    site_copy: Path, edit: object
+) -> None:
+    curation = site_copy / "curation.yaml"
+    text = curation.read_text(encoding="utf-8")
+    fix = '  - match: {abstract_starts: "Zyxwv quux"}\n    title: "Curated"\n'
+    curation.write_text(text.replace("\npapers:\n", "\npapers:\n" + fix, 1), encoding="utf-8")
+    cache, first = preview_reads(site_copy)
+    assert callable(edit)
+    edit(site_copy, first)
+    second = reread(site_copy, cache, first)
+    assert second.new_abstracts is None
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def edit_abstract(source: Path, site: SiteInput) -> None:
+    record = records(site, source, titled=True)[0]
+    assert record.abstract
+    rewrite_abstract(source, record, record.abstract.replace(" the ", " a ", 1))
+
+
+@pytest.mark.parametrize("edit", [edit_abstract, edit_untitled, start_as_curated, rename_owner])
+def test_a_preview_rebuild_after_the_edit_equals_a_cold_build(
+    site_copy: Path, tmp_path: Path, edit: object
+) -> None:
+    cache = DumpCache()
+    state = build_site(BuildOptions(site_copy, tmp_path / "live"), dumps=cache).state
+    assert callable(edit)
+    edit(site_copy, read_site(site_copy, dumps=DumpCache()))
+    build_site(BuildOptions(site_copy, tmp_path / "live"), previous=state, dumps=cache)
+    build_site(BuildOptions(site_copy, tmp_path / "cold"))
+    assert tree(tmp_path / "live") == tree(tmp_path / "cold")
