@@ -263,11 +263,18 @@ def rank_of(expect: str, urls: Sequence[str]) -> int | None:
 
 
 def fresh_page(browser: Browser) -> tuple[BrowserContext, Page, list[Request]]:
-    context = browser.new_context()
-    page = context.new_page()
+    """A page in a new context (empty cache) whose finished requests are recorded."""
+    context, page = quiet_page(browser)
     finished: list[Request] = []
     page.on("requestfinished", lambda request: finished.append(request))
     return context, page, finished
+
+
+def quiet_page(browser: Browser) -> tuple[BrowserContext, Page]:
+    """A page in a new context with no request listener: recording every request costs the
+    page a millisecond or more per request, which readers never pay."""
+    context = browser.new_context()
+    return context, context.new_page()
 
 
 def transferred(requests: Sequence[Request], engine: Engine) -> int:
@@ -296,7 +303,7 @@ def first_query(browser: Browser, base: str, engine: Engine, query: str) -> tupl
 
 def typed_first_query(browser: Browser, base: str, query: str) -> float:
     """Milliseconds from typing into the header box to rendered results, on a fresh page."""
-    context, page, _ = fresh_page(browser)
+    context, page = quiet_page(browser)
     try:
         page.goto(base, wait_until="load")
         page.wait_for_timeout(READING_PAUSE_MS)
@@ -315,7 +322,7 @@ def measure(
         result.first_ms.append(ms)
         if engine is OURS:
             result.typed_ms.append(typed_first_query(browser, base, query.q))
-    context, page, _ = fresh_page(browser)
+    context, page = quiet_page(browser)
     try:
         page.goto(base, wait_until="load")
         if engine.prepare:
