@@ -204,7 +204,7 @@ class ChangeQueue:
     ``max_wait`` seconds after its first path, so a never-ending stream still rebuilds.
     """
 
-    def __init__(self, quiet: float = 0.15, max_wait: float = 2.0) -> None:
+    def __init__(self, quiet: float = 0.05, max_wait: float = 2.0) -> None:
         self._quiet = quiet
         self._max_wait = max_wait
         self._paths: set[Path] = set()
@@ -995,7 +995,7 @@ class PreviewServer:
     strict_port: bool = False
     polling: bool = False
     poll_interval: float = 1.0
-    quiet: float = 0.15
+    quiet: float = 0.05  # an editor's save (write, rename, chmod) takes a few ms
     max_wait: float = 2.0
     max_connections: int = 64
     max_streams: int = 32
