@@ -16,7 +16,7 @@ from scholarsite.config import SiteConfig, load_config
 from scholarsite.corpus import DumpCache, RawProfile, read_corpus
 from scholarsite.curation import Curation, acknowledge, load_curation
 from scholarsite.errors import BuildFailed, Problem, ScholarsiteError
-from scholarsite.export import corpus_head, corpus_json
+from scholarsite.export import corpus_json
 from scholarsite.fingerprint import input_digest
 from scholarsite.gcpause import collector_paused
 from scholarsite.incremental import Product, SiteState, pages_to_render, reusable_fragments
@@ -177,16 +177,11 @@ def build_steps(
         corpus, config = site.corpus, site.config
         made: dict[str, Product] = {}
 
-        head: list[str] = []  # corpus.json but its warnings, made while a full build renders
-
         def site_wide_files() -> None:  # made while the pages render
             sitemap_urls = page_urls_for_sitemap(page.path for page in pages)
             made.update(_site_wide_products(previous, corpus, config, sitemap_urls))
             for product in made.values():
                 writer.write_all(sorted(product.files.items()), unchanged=product.reused)
-            if previous is None:
-                with collector_paused():
-                    head.append(corpus_head(corpus))
 
         job = RenderJob(renderer, views, todo, writer.staging)
         report = (lambda done, total: progress("pages", done, total)) if progress else None
@@ -209,7 +204,7 @@ def build_steps(
             previous,
             "export",
             (corpus.papers, corpus.people, tuple(problems)),
-            lambda: {"corpus.json": _export_json(corpus, problems, head[0] if head else None)},
+            lambda: {"corpus.json": _export_json(corpus, problems)},
         )
         export = made["export"]
         writer.write_all(sorted(export.files.items()), unchanged=export.reused)
@@ -259,9 +254,9 @@ def _site_wide_products(
     }
 
 
-def _export_json(corpus: Corpus, problems: list[Problem], head: str | None) -> bytes:
+def _export_json(corpus: Corpus, problems: list[Problem]) -> bytes:
     with collector_paused():  # many small acyclic structures, then their JSON
-        return corpus_json(corpus, problems, head)
+        return corpus_json(corpus, problems)
 
 
 def _product(

@@ -2,8 +2,7 @@
 
 The file is ``json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)`` of the data below,
 written by a small encoder of its own (:func:`indented`): the standard library indents in pure
-Python, which took seconds at 10,000 papers. The papers and people can be encoded while pages
-render (:func:`corpus_head`); the warnings, which rendering adds to, go last.
+Python, which took seconds at 10,000 papers.
 """
 
 from __future__ import annotations
@@ -51,7 +50,7 @@ def _warning(problem: Problem) -> dict[str, Any]:
     }
 
 
-def corpus_head(corpus: Corpus) -> str:
+def _head(corpus: Corpus) -> str:
     """``corpus.json`` up to the warnings: its keys in order are authors, papers, warnings."""
     people = ",\n  ".join(indented(_person(p), 2) for p in corpus.people)
     papers = ",\n  ".join(indented(_paper(p), 2) for p in corpus.papers)
@@ -62,10 +61,9 @@ def _list_of(items: str) -> str:
     return f"[\n  {items}\n ]" if items else "[]"
 
 
-def corpus_json(corpus: Corpus, warnings: Iterable[Problem], head: str | None = None) -> bytes:
-    """The file's bytes; ``head``: :func:`corpus_head` of ``corpus``, when already made."""
+def corpus_json(corpus: Corpus, warnings: Iterable[Problem]) -> bytes:
     tail = indented([_warning(w) for w in warnings], 1)
-    return f"{head if head is not None else corpus_head(corpus)}{tail}\n}}\n".encode()
+    return f"{_head(corpus)}{tail}\n}}\n".encode()
 
 
 def indented(value: Any, depth: int = 0) -> str:
