@@ -12,12 +12,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def project_copy(target: Path) -> Path:
+    """What the wheel is made from, copied: setuptools writes its work files into ``build/``
+    beside ``pyproject.toml``, which in the repository is the site's output directory."""
+    for name in ("pyproject.toml", "README.md"):
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ROOT / name, target / name)
+    for name in ("scholarsite", "templates", "static"):
+        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
 def test_a_wheel_builds_a_site_with_its_packaged_theme(tmp_path: Path) -> None:
+    project = project_copy(tmp_path / "project")
+    site_output = sorted(os.listdir(ROOT / "build")) if (ROOT / "build").is_dir() else None
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-         "--wheel-dir", str(tmp_path / "dist"), str(ROOT)],
+         "--wheel-dir", str(tmp_path / "dist"), str(project)],
         check=True, capture_output=True, timeout=300,
     )  # fmt: skip
+    now = sorted(os.listdir(ROOT / "build")) if (ROOT / "build").is_dir() else None
+    assert now == site_output  # the repository's build/ is the site's, and left alone
     (wheel,) = (tmp_path / "dist").glob("scholarsite-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
