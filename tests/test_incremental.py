@@ -189,6 +189,8 @@ edits = st.lists(
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sequence=edits)
 @example(sequence=[("word", 0, 6)])  # an abstract
+# An abstract updated in place, the model built again (curation), then in place again.
+@example(sequence=[("word", 0, 6), ("curated title", 1, 0), ("word", 0, 6 + 31)])
 # The 418-author list: its 8th and 9th authors swap places (no name or count changes).
 @example(sequence=[("author", 0, 2 + 7 * 31)])
 def test_random_edit_sequences_rebuild_exactly_like_a_cold_build(
