@@ -25,7 +25,7 @@ from scholarsite.model import Corpus
 from scholarsite.modelupdate import ModelSource
 from scholarsite.pages import MarkdownPage
 from scholarsite.render import OutputPage
-from scholarsite.views import PaperSummary, PersonRef, SiteViews, ViewTables
+from scholarsite.views import SiteViews, ViewTables
 
 _FRAGMENT = re.compile(r"""fragment\(\s*["']([^"']+)["']""")
 
@@ -44,9 +44,7 @@ class SiteState:
     """What one build leaves behind for the next one to compare with."""
 
     corpus: Corpus
-    refs: Mapping[str, PersonRef]
-    summaries: Mapping[str, PaperSummary]
-    keys: Mapping[str, str]
+    tables: ViewTables
     config: SiteConfig
     markdown: tuple[MarkdownPage, ...]
     templates: Mapping[str, str]
@@ -66,9 +64,7 @@ class SiteState:
     ) -> SiteState:
         return cls(
             views.corpus,
-            views.refs,
-            views.summaries,
-            views.keys,
+            views.tables,
             views.config,
             tuple(views.pages),
             template_digests(templates),
@@ -77,10 +73,6 @@ class SiteState:
             model=model,
             pages=pages,
         )
-
-    @property
-    def tables(self) -> ViewTables:
-        return ViewTables(self.refs, self.summaries, self.keys)
 
 
 def template_digests(templates: Path) -> dict[str, str]:
@@ -123,7 +115,8 @@ def reusable_fragments(old: SiteState, new: SiteState) -> dict[tuple[str, str, s
     return {
         key: html
         for key, html in old.fragments.items()
-        if key[1] in new.summaries and old.summaries.get(key[1]) == new.summaries[key[1]]
+        if key[1] in new.tables.summaries
+        and old.tables.summaries.get(key[1]) == new.tables.summaries[key[1]]
     }
 
 
@@ -153,17 +146,17 @@ def pages_to_render(
     templates = _changed(old.templates, new.templates)
     deps = {t: template_dependencies(env, t) for t in {p.template for p in pages}}
     corpus, before = new.corpus, old.corpus
-    keys = _changed(old.keys, new.keys)
+    keys = _changed(old.tables.keys, new.tables.keys)
     papers = _changed(before.papers_by_id, corpus.papers_by_id) | keys
     people = _changed(before.people_by_id, corpus.people_by_id)
-    refs = _changed(old.refs, new.refs)
-    summaries = _changed(old.summaries, new.summaries)
+    refs = _changed(old.tables.refs, new.tables.refs)
+    summaries = _changed(old.tables.summaries, new.tables.summaries)
     authors = {paper.id: paper.authors for paper in corpus.papers}
     # What a person's page shows of their papers beyond the summaries: every author (co-author
     # counts) and what their BibTeX file cites.
     cited = _changed(_cited(before), _cited(corpus)) | keys
     # The list pages show papers and people in order: an order change alone changes them too.
-    paper_list = bool(summaries) or list(old.summaries) != list(new.summaries)
+    paper_list = bool(summaries) or list(old.tables.summaries) != list(new.tables.summaries)
     people_list = bool(people or refs) or list(before.people_by_id) != list(corpus.people_by_id)
     lists = {"papers": paper_list, "authors": people_list, "home": paper_list or people_list}
     result = []

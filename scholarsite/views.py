@@ -193,6 +193,7 @@ class SiteViews:
             refs = {p.id: person_ref(p) for p in corpus.people}
             summaries = {p.id: paper_summary(p, refs) for p in corpus.papers}
             tables = ViewTables(refs, summaries, citation_keys(corpus))
+        self.tables = tables
         self.refs, self.summaries, self.keys = tables
         self._counted_links: dict[str, CountedLinks] = {}
         self._bibtex: dict[str, str] = {}
