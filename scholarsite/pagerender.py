@@ -148,24 +148,14 @@ def _in_workers(
     meanwhile: Callable[[], None],
 ) -> tuple[list[str], PageProblems]:
     context = multiprocessing.get_context("fork")
-    gc.freeze()  # the workers' collections then never write to the pages they share
-    try:
-        return _run_pool(context, total, workers, progress, meanwhile)
-    finally:
-        gc.unfreeze()
-
-
-def _run_pool(
-    context: Any,
-    total: int,
-    workers: int,
-    progress: Callable[[int, int], None] | None,
-    meanwhile: Callable[[], None],
-) -> tuple[list[str], PageProblems]:
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = {
-            pool.submit(_render_range, b): b for b in _chunks(total, workers * CHUNKS_PER_JOB)
-        }
+        gc.freeze()  # the workers' collections then never write to the pages they share
+        try:  # the workers are forked by the first submit
+            futures = {
+                pool.submit(_render_range, b): b for b in _chunks(total, workers * CHUNKS_PER_JOB)
+            }
+        finally:
+            gc.unfreeze()
         if progress:
             _report_as_done(futures, total, progress)
         meanwhile()
