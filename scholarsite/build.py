@@ -160,19 +160,21 @@ def build_steps(
     site = read_site(options.source, options.base_url, dumps, last)
     # A model updated for new abstracts has the last one's ids, people, titles and order.
     updated = previous if previous is not None and site.new_abstracts is not None else None
-    views = SiteViews(site.corpus, site.config, site.pages, updated.tables if updated else None)
     renderer = Renderer(theme.templates, site.config, site.pages)
-    if updated is not None and updated.markdown == tuple(site.pages):
-        pages = list(updated.pages)
-    else:
-        pages = site_pages(site.corpus, site.pages)
     writer = SiteWriter(options.output, update=previous is not None)
     writer.inputs = inputs
-    state = SiteState.of(views, theme.templates, site.model, tuple(pages))
-    todo = pages
-    if previous is not None and writer.update:
-        todo = pages_to_render(previous, state, pages, renderer.env, site.new_abstracts)
-        renderer.fragments.rendered.update(reusable_fragments(previous, state))
+    with collector_paused():  # tables of the whole model and their comparison: no cycles
+        tables = updated.tables if updated is not None else None
+        views = SiteViews(site.corpus, site.config, site.pages, tables)
+        if updated is not None and updated.markdown == tuple(site.pages):
+            pages = list(updated.pages)
+        else:
+            pages = site_pages(site.corpus, site.pages)
+        state = SiteState.of(views, theme.templates, site.model, tuple(pages))
+        todo = pages
+        if previous is not None and writer.update:
+            todo = pages_to_render(previous, state, pages, renderer.env, site.new_abstracts)
+            renderer.fragments.rendered.update(reusable_fragments(previous, state))
     try:
         corpus, config = site.corpus, site.config
         made: dict[str, Product] = {}

@@ -9,6 +9,7 @@ change only with the config, the Markdown pages or their templates.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Mapping
@@ -28,6 +29,7 @@ from scholarsite.render import OutputPage
 from scholarsite.views import SiteViews, ViewTables
 
 _FRAGMENT = re.compile(r"""fragment\(\s*["']([^"']+)["']""")
+_PARSER = jinja2.Environment()  # parsing alone: the site's settings change no syntax
 
 
 @dataclass(frozen=True)
@@ -95,11 +97,17 @@ def template_dependencies(env: jinja2.Environment, name: str) -> set[str]:
         seen.add(current)
         loader = env.loader
         assert loader is not None
-        source = loader.get_source(env, current)[0]
-        found = set(meta.find_referenced_templates(env.parse(source)))
-        found |= set(_FRAGMENT.findall(source))
-        todo += [t for t in found if t]
+        todo += referenced_templates(loader.get_source(env, current)[0])
     return seen
+
+
+@functools.lru_cache(maxsize=256)
+def referenced_templates(source: str) -> frozenset[str]:
+    """The templates one template's source names (parsed once per source: rebuilds ask again)."""
+    found = set(meta.find_referenced_templates(_PARSER.parse(source))) | set(
+        _FRAGMENT.findall(source)
+    )
+    return frozenset(t for t in found if t)
 
 
 def _changed(old: Mapping[str, object], new: Mapping[str, object]) -> set[str]:

@@ -14,6 +14,8 @@ from scholarsite.corpus import DumpCache
 from scholarsite.errors import BuildFailed
 from scholarsite.incremental import reusable_fragments
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
@@ -77,6 +79,25 @@ def test_a_template_change_renders_the_pages_using_it(site_copy: Path, tmp_path:
     assert not [p for p in again.written if p.startswith("search/idx/") or p == "corpus.json"]
 
 
+def test_a_partial_a_template_starts_to_include_is_followed(
+    site_copy: Path, tmp_path: Path
+) -> None:
+    theme = site_copy.parent / "templates"
+    shutil.copytree(ROOT / "templates", theme)
+    shutil.copytree(ROOT / "static", site_copy.parent / "static")
+    first = build_site(BuildOptions(site_copy, tmp_path / "live"))
+    (theme / "partials" / "note.html").write_text("<p>first note</p>\n", encoding="utf-8")
+    page = theme / "page.html"
+    include = '{% include "partials/note.html" %}<article class="prose">'
+    page.write_text(page.read_text().replace('<article class="prose">', include))
+    second = rebuild_and_compare(site_copy, tmp_path, first)
+    assert second.rendered == 1
+    (theme / "partials" / "note.html").write_text("<p>second note</p>\n", encoding="utf-8")
+    third = rebuild_and_compare(site_copy, tmp_path, second)
+    assert third.rendered == 1  # the about page, through the include it gained
+    assert "second note" in (tmp_path / "live/about/index.html").read_text()
+
+
 def test_a_second_build_with_nothing_changed_stops_at_once(site_copy: Path, tmp_path: Path) -> None:
     first = build_site(BuildOptions(site_copy, tmp_path / "out"))
     before = tree(tmp_path / "out")
@@ -125,7 +146,6 @@ def test_an_unchanged_corpus_reuses_the_search_index(
 
 # --------------------------------------------------------------------------- random edits
 
-ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ("paper.html", "author.html", "partials/paper_item.html", "base.html")
 
 
