@@ -9,6 +9,7 @@ from pathlib import Path
 from scholarsite.build import BuildOptions, BuildResult, build_steps
 from scholarsite.corpus import DumpCache
 from scholarsite.errors import BuildFailed, ScholarsiteError
+from scholarsite.gcpause import settle_heap
 from scholarsite.incremental import SiteState
 from scholarsite.server import BuildFunction, BuildOutcome, serve
 from scholarsite.theme import Theme, find_theme
@@ -50,6 +51,7 @@ def make_build_function(options: BuildOptions, theme: Theme) -> BuildFunction:
             f"{len(result.warnings)} warnings in {result.seconds:.2f} s",
             flush=True,
         )
+        settle_heap()  # the site's state stays until the next rebuild: out of its collections
         return BuildOutcome(True, (), result.written)  # every file, the early pages too
 
     return build

@@ -1,12 +1,14 @@
-"""The collector pause used around the model, the search index and the export."""
+"""The collector pause used around the model, the search index and the export, and the settled
+heap of the preview server."""
 
 from __future__ import annotations
 
 import gc
+import weakref
 
 import pytest
 
-from scholarsite.gcpause import collector_paused
+from scholarsite.gcpause import collector_paused, settle_heap
 
 
 def test_the_collector_is_off_inside_and_restored_after_even_on_errors() -> None:
@@ -25,3 +27,23 @@ def test_a_collector_already_off_stays_off() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+class Node:
+    def __init__(self) -> None:
+        self.me = self  # a reference cycle: only the collector frees it
+
+
+def test_a_settled_heap_is_frozen_and_the_next_settle_frees_cycles_dropped_since() -> None:
+    node = Node()
+    gone = weakref.ref(node)
+    try:
+        settle_heap()
+        assert gc.get_freeze_count() > 0
+        del node
+        gc.collect()
+        assert gone() is not None  # frozen: out of the collector's sight
+        settle_heap()
+        assert gone() is None
+    finally:
+        gc.unfreeze()
