@@ -142,17 +142,20 @@ def build_steps(
     progress: Progress | None = None,
     previous: SiteState | None = None,
     dumps: DumpCache | None = None,
+    keep_state: bool = False,
 ) -> Generator[tuple[str, ...], None, BuildResult]:
     """:func:`build_site`, in steps: a rebuild (given ``previous``) pauses once its pages are in
     place, yielding their paths, so a browser can reload before the search index, publishing
-    files and export are made; a full build runs to the end without pausing."""
+    files and export are made; a full build runs to the end without pausing. ``keep_state``:
+    the caller rebuilds from this build's state later, so an output already up to date is
+    built all the same (its result would have no state)."""
     started = time.perf_counter()
     check_output_target(options.output, options.source, contents=False)
     theme = find_theme(options.source)
     inputs = input_digest(
         (options.source, theme.templates, theme.static), f"base_url={options.base_url}"
     )
-    if previous is None and marker_inputs(options.output) == inputs:
+    if previous is None and not keep_state and marker_inputs(options.output) == inputs:
         return _up_to_date(options, started)  # nothing will be written or removed
     if previous is None or not (options.output / MARKER).is_file():
         check_output_target(options.output, options.source)  # an update touches only its own files

@@ -16,7 +16,8 @@ from scholarsite.theme import Theme, find_theme
 
 
 def make_build_function(options: BuildOptions, theme: Theme) -> BuildFunction:
-    """The first build is full; later ones render only the pages whose inputs changed, and
+    """The first build is full (even when the output is up to date: later builds start from its
+    state); later ones render only the pages whose inputs changed, and
     return once those pages are in place (the search index, publishing files and export follow);
     a change to theme static files only copies those files."""
     static = theme.static.resolve()
@@ -27,7 +28,7 @@ def make_build_function(options: BuildOptions, theme: Theme) -> BuildFunction:
         if changed and all(p.resolve().is_relative_to(static) for p in changed):
             return _copy_static(changed, static, options.output)
         previous = last[-1] if last and changed else None
-        return step(build_steps(options, previous=previous, dumps=dumps))
+        return step(build_steps(options, previous=previous, dumps=dumps, keep_state=True))
 
     def step(steps: Generator[tuple[str, ...], None, BuildResult]) -> BuildOutcome:
         """Run the build to its next pause (pages in place) or to its end."""

@@ -54,3 +54,20 @@ def test_a_rebuild_abandoned_after_its_pages_leaves_an_output_the_next_build_rep
     assert not again.up_to_date
     build_site(BuildOptions(site_copy, tmp_path / "cold"))
     assert tree(live) == tree(tmp_path / "cold")
+
+
+def test_a_restarted_preview_builds_once_then_renders_only_what_an_edit_changed(
+    site_copy: Path, tmp_path: Path
+) -> None:
+    live = tmp_path / "live"
+    options = BuildOptions(site_copy, live)
+    make_build_function(options, find_theme(site_copy))(None)
+    build = make_build_function(options, find_theme(site_copy))  # the server started again
+    first = build(None)
+    assert first.ok and first.changed  # up to date, but built: the state is what rebuilds need
+    curation = site_copy / "curation.yaml"
+    text = curation.read_text(encoding="utf-8")
+    curation.write_text(text.replace("Learn2Hop: Learned", "Learn2Hop: Learnt"), "utf-8")
+    pages = build(frozenset({curation}))
+    assert pages.ok and pages.then is not None  # an update, not a whole build
+    assert len([p for p in pages.changed if p.endswith(".html")]) < 20
