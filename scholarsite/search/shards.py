@@ -30,7 +30,7 @@ from scholarsite.search.rank import all_doc_levels
 
 INDEX_DIR = "search/idx"
 REGISTER = "scholarsiteSearchIndex"
-DOCS_PER_SHARD = 16
+DOCS_PER_SHARD = 32
 TEXTS_PER_SHARD = 64
 POSTING_SHARD_CHARS = 6000
 DICT_SHARD_CHARS = 6000
