@@ -5,7 +5,10 @@ size (``scholarsite/bench/synth.py``, with its query set and the page each query
 builds it with ``scholarsite build``, indexes the same output with Pagefind (``pagefind`` from
 PyPI), serves it on 127.0.0.1 with gzip like a static host, and measures both in headless
 Chromium: bytes transferred for the first query on a fresh page (every search response: JS,
-WebAssembly, index, results), first and warm query latency, MRR@10 and hit@1.
+WebAssembly, index, results), first and warm query latency, MRR@10 and hit@1. Warm queries are
+timed twice: on a page Playwright drives, and on a page a plain headless Chromium opens with
+no driver attached (Playwright's network instrumentation costs the page time on every request,
+which readers never pay).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -78,6 +82,18 @@ class Query:
     expect: str
 
 
+UNATTACHED_PAGE = "__bench-later.html"
+UNATTACHED_RESULT = "__bench-later.json"
+UNATTACHED_SCRIPT = """const prepare = %(prepare)s, query = %(query)s, queries = %(queries)s;
+addEventListener("load", () => setTimeout(async () => {
+  if (prepare) await prepare(new URL("./", location.href).href);
+  await query(queries[0]);
+  const ms = [];
+  for (const q of queries) ms.push((await query(q)).ms);
+  await fetch("%(result)s", {method: "POST", body: JSON.stringify(ms)});
+}, %(pause)d));"""
+
+
 @dataclass
 class EngineRun:
     name: str
@@ -85,6 +101,7 @@ class EngineRun:
     first_ms: list[float] = field(default_factory=list)
     typed_ms: list[float] = field(default_factory=list)
     warm_ms: list[float] = field(default_factory=list)
+    unattached_ms: list[float] = field(default_factory=list)
     ranks: dict[str, list[int | None]] = field(default_factory=dict)
     files: int = 0
     index_seconds: float = 0.0
@@ -96,6 +113,7 @@ class Engine:
     is_search_file: Callable[[str], bool]
     prepare: str | None  # JS run on a fresh page before the clock starts
     query: str
+    head: str = ""  # what a page needs to load the engine's client itself
 
 
 OURS = Engine(
@@ -103,6 +121,7 @@ OURS = Engine(
     lambda path: "/search/idx/" in path or "/static/search." in path,
     None,
     OURS_QUERY,
+    '<script src="static/search.js"></script>',
 )
 PAGEFIND = Engine("pagefind", lambda path: "/pagefind/" in path, PAGEFIND_IMPORT, PAGEFIND_QUERY)
 
@@ -134,6 +153,16 @@ class GzipHandler(BaseHTTPRequestHandler):
             self.send_header("Content-Encoding", "gzip")
         self.end_headers()
         self.wfile.write(body)
+
+    def do_POST(self) -> None:
+        """The timings a page without a driver reports (:func:`later_without_driver`)."""
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        if urlsplit(self.path).path != "/" + UNATTACHED_RESULT:
+            self.send_error(404)
+            return
+        (self.root / UNATTACHED_RESULT).write_bytes(body)
+        self.send_response(204)
+        self.end_headers()
 
     def resolve(self, url_path: str) -> Path | None:
         path = (self.root / url_path.lstrip("/")).resolve()
@@ -205,6 +234,32 @@ def prepare_site(workdir: Path, size: int, reuse: bool = False) -> tuple[Path, f
     seconds = run([sys.executable, "-m", "scholarsite", "build", "--source", str(source),
                    "--output", str(output)])  # fmt: skip
     return output, seconds
+
+
+# The build command, with the search index (and the documents it is made from) left out.
+INDEXLESS_BUILD = (
+    "import sys, scholarsite.build as b; b.search_docs = lambda corpus: []; "
+    "b.build_search_index = lambda docs: {}; from scholarsite.cli import main; "
+    "sys.exit(main(sys.argv[1:]))"
+)
+
+
+def index_cost(source: Path, workdir: Path, rounds: int = 2) -> tuple[float, float]:
+    """Median wall seconds of a cold build without its search index and with it, alternating,
+    each into a new directory: what the index adds to a build (it is made while workers render
+    pages, so its own duration overstates that)."""
+    walls: dict[bool, list[float]] = {False: [], True: []}
+    scratch = workdir / "index-cost"
+    try:
+        for number in range(rounds):
+            for indexed in (False, True):
+                output = scratch / f"{number}-{indexed}"
+                launch = ["-m", "scholarsite"] if indexed else ["-c", INDEXLESS_BUILD]
+                walls[indexed].append(run([sys.executable, *launch, "build", "--source",
+                                           str(source), "--output", str(output)]))  # fmt: skip
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return statistics.median(walls[False]), statistics.median(walls[True])
 
 
 def index_seconds(source: Path, rewrite: Path | None = None) -> float:
@@ -337,6 +392,43 @@ def measure(
     return result
 
 
+def later_without_driver(
+    output: Path, base: str, engine: Engine, queries: Sequence[Query]
+) -> list[float]:
+    """Milliseconds of each query after a first one, timed by a page that a plain headless
+    Chromium opens (no DevTools client attached) and that posts its timings back."""
+    script = UNATTACHED_SCRIPT % {
+        "prepare": engine.prepare or "null",
+        "query": engine.query,
+        "queries": json.dumps([q.q for q in queries]).replace("</", "<\\/"),
+        "result": UNATTACHED_RESULT,
+        "pause": READING_PAUSE_MS,
+    }
+    page = output / UNATTACHED_PAGE
+    page.write_text(f'<!doctype html>\n<meta charset="utf-8">\n{engine.head}\n'
+                    f"<script>\n{script}\n</script>\n", encoding="utf-8")  # fmt: skip
+    result = output / UNATTACHED_RESULT
+    result.unlink(missing_ok=True)
+    try:
+        with tempfile.TemporaryDirectory(prefix="scholarsite-chromium-") as profile:
+            command = [str(CHROMIUM), "--headless", *CHROMIUM_ARGS, f"--user-data-dir={profile}",
+                       base + UNATTACHED_PAGE]  # fmt: skip
+            browser = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+            try:
+                deadline = time.monotonic() + 300
+                while not result.is_file() and time.monotonic() < deadline:
+                    time.sleep(0.2)
+            finally:
+                browser.terminate()
+                browser.wait()
+        if not result.is_file():
+            raise ScholarsiteError(f"{engine.name}: the page without a driver reported nothing")
+        return [float(ms) for ms in json.loads(result.read_text(encoding="utf-8"))]
+    finally:
+        page.unlink(missing_ok=True)
+        result.unlink(missing_ok=True)
+
+
 # --------------------------------------------------------------------------- reporting
 
 
@@ -364,6 +456,8 @@ def rows(ours: EngineRun, theirs: EngineRun) -> list[tuple[str, float, float, st
          "{:.1f}"),
         ("first query ms (median)", median(ours.first_ms), median(theirs.first_ms), "{:.0f}"),
         ("later queries ms (median)", median(ours.warm_ms), median(theirs.warm_ms), "{:.1f}"),
+        ("later queries ms, no driver attached (median)", median(ours.unattached_ms),
+         median(theirs.unattached_ms), "{:.1f}"),
         ("MRR@10", mrr(all_ranks(ours)), mrr(all_ranks(theirs)), "{:.3f}"),
         ("hit@1", hit1(all_ranks(ours)), hit1(all_ranks(theirs)), "{:.3f}"),
         ("MRR@10 typo queries", mrr(typo_ours), mrr(typo_theirs), "{:.3f}"),
@@ -372,7 +466,9 @@ def rows(ours: EngineRun, theirs: EngineRun) -> list[tuple[str, float, float, st
     ]  # fmt: skip
 
 
-def print_table(size: int, ours: EngineRun, theirs: EngineRun, build_seconds: float | None) -> None:
+def print_table(
+    size: int, ours: EngineRun, theirs: EngineRun, cost: tuple[float, float] | None
+) -> None:
     print(f"\n## {size:,} papers\n")
     print("| metric | scholarsite | pagefind | ratio |")
     print("| --- | ---: | ---: | ---: |")
@@ -382,11 +478,13 @@ def print_table(size: int, ours: EngineRun, theirs: EngineRun, build_seconds: fl
     typed = statistics.median(ours.typed_ms) if ours.typed_ms else float("nan")
     print(f"\nscholarsite, keystroke to rendered results in the header box (first query, "
           f"30 ms debounce included): median {typed:.0f} ms")  # fmt: skip
-    if build_seconds is None:
+    if cost is None:
         print("site reused from an earlier run (--reuse): its search index was rewritten")
     else:
-        share = 100 * ours.index_seconds / build_seconds
-        print(f"site build {build_seconds:.1f} s; the search index is {share:.1f}% of it")
+        without, with_index = cost
+        added = 100 * (with_index - without) / without
+        print(f"cold build without the search index {without:.1f} s, with it {with_index:.1f} s "
+              f"(medians): the index adds {added:.1f}%")  # fmt: skip
     print("MRR@10 by query kind (scholarsite / pagefind):")
     for kind, ranks in ours.ranks.items():
         print(f"  {kind:16} {mrr(ranks):.3f} / {mrr(theirs.ranks.get(kind, [])):.3f}")
@@ -404,10 +502,14 @@ def bench_size(
     corpus = workdir / f"corpus-{size}"
     queries = load_queries(corpus, output)
     ours_index = index_seconds(corpus / "site_src", output if build_seconds is None else None)
+    cost = None if build_seconds is None else index_cost(corpus / "site_src", workdir)
     pagefind_seconds = run_pagefind(output) if pagefind else 0.0
     with serve(output) as base:
         ours = measure(browser, base, OURS, queries, first_runs)
+        ours.unattached_ms = later_without_driver(output, base, OURS, queries)
         theirs = measure(browser, base, PAGEFIND, queries, first_runs) if pagefind else None
+        if theirs is not None:
+            theirs.unattached_ms = later_without_driver(output, base, PAGEFIND, queries)
     ours.files = count_files(output / "search" / "idx") + 2  # + search.js, search.css
     ours.index_seconds = ours_index
     if theirs is None:  # scholarsite alone (at 100,000 papers Pagefind takes very long)
@@ -415,7 +517,7 @@ def bench_size(
     else:
         theirs.files = count_files(output / "pagefind")
         theirs.index_seconds = pagefind_seconds
-    print_table(size, ours, theirs, build_seconds)
+    print_table(size, ours, theirs, cost)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -1,0 +1,51 @@
+"""The search benchmark's own measurements: the build without an index, the driverless page."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scholarsite.bench.search_bench import (
+    CHROMIUM,
+    INDEXLESS_BUILD,
+    OURS,
+    UNATTACHED_PAGE,
+    UNATTACHED_RESULT,
+    Query,
+    later_without_driver,
+    serve,
+)
+from scholarsite.build import BuildResult
+
+
+def test_the_indexless_build_is_the_same_site_without_its_search_index(
+    site_copy: Path, tmp_path: Path, shipped_build: BuildResult
+) -> None:
+    output = tmp_path / "out"
+    command = [sys.executable, "-c", INDEXLESS_BUILD, "build", "--source", str(site_copy),
+               "--output", str(output)]  # fmt: skip
+    subprocess.run(command, check=True, capture_output=True)
+    built = {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()}
+    full = {p.relative_to(shipped_build.output).as_posix()
+            for p in shipped_build.output.rglob("*") if p.is_file()}  # fmt: skip
+    index = {p for p in full if p.startswith("search/idx/")}
+    assert index and not built & index
+    assert built == full - index
+
+
+def test_a_page_with_no_driver_times_every_query_and_leaves_nothing_behind(
+    shipped_build: BuildResult, tmp_path: Path
+) -> None:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+    site = tmp_path / "site"
+    shutil.copytree(shipped_build.output, site)
+    queries = [Query(q, "any", "") for q in ("madry", "consistency", "2410.21276")]
+    with serve(site) as base:
+        timings = later_without_driver(site, base, OURS, queries)
+    assert len(timings) == len(queries) and all(ms >= 0 for ms in timings) and sum(timings) > 0
+    assert not (site / UNATTACHED_PAGE).exists() and not (site / UNATTACHED_RESULT).exists()
