@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -148,6 +150,30 @@ def recover_interrupted_swap(output: Path) -> None:
         os.rename(complete[-1], output)
 
 
+# Forks: the process the build waits for ends at once, and its child removes the trees.
+_REMOVE_TREES = """import os, shutil, sys
+if os.fork() == 0:
+    os.setsid()
+    for tree in sys.argv[1:]:
+        shutil.rmtree(tree, ignore_errors=True)
+"""
+
+
+def remove_in_background(trees: list[Path]) -> None:
+    """Delete directory trees in a process of their own, so that a build ends as soon as its
+    output is in place: on some filesystems removing tens of thousands of files takes longer
+    than the build. A tree left behind (the machine stopped first) goes with the next build's."""
+    if not trees:
+        return
+    if not hasattr(os, "fork"):
+        for tree in trees:
+            shutil.rmtree(tree, ignore_errors=True)
+        return
+    quiet = subprocess.DEVNULL
+    command = [sys.executable, "-c", _REMOVE_TREES, *map(str, trees)]
+    subprocess.run(command, stdin=quiet, stdout=quiet, stderr=quiet, check=False)
+
+
 class SiteWriter:
     """Collects files in a staging directory; ``commit`` swaps it in, ``abort`` removes it.
 
@@ -221,7 +247,8 @@ class SiteWriter:
             os.rename(self.output, old)
         os.rename(self.staging, self.output)
         if old is not None:
-            shutil.rmtree(old)
+            (old / MARKER).unlink(missing_ok=True)  # never again a build to put back
+        remove_in_background(sorted(self.output.parent.glob(f".{self.output.name}.old-*")))
 
     def move_staged(self, interim: bool = False) -> None:
         """Move the files written so far into the output, one by one (an update only).

@@ -9,6 +9,8 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -158,8 +160,32 @@ def test_a_swap_replaces_the_site_and_leaves_no_temporary_directories(tmp_path: 
     build_site(BuildOptions(source, output))
     (source / "corpus" / "001_more.txt").write_text("Tony\nAbstract: Another paper here.\n")
     build_site(BuildOptions(source, output))
-    assert siblings(output) == ["build"]
     assert "Another paper here" in (output / "corpus.json").read_text(encoding="utf-8")
+    # The previous build is removed by a process of its own, after this one returns; it is
+    # never again a build that recover_interrupted_swap would put back.
+    assert not list(tmp_path.glob(f".build.old-*/{MARKER}"))
+    assert eventually(lambda: siblings(output) == ["build"])
+
+
+def test_a_previous_build_left_half_removed_goes_with_the_next_build(tmp_path: Path) -> None:
+    source = small_site(tmp_path)
+    output = tmp_path / "build"
+    build_site(BuildOptions(source, output))
+    left = tmp_path / ".build.old-stopped"
+    shutil.copytree(output, left / "papers")  # the machine stopped while it was being removed
+    touch_inputs(source)
+    build_site(BuildOptions(source, output))
+    assert eventually(lambda: not left.exists())
+    assert (output / MARKER).is_file()
+
+
+def eventually(condition: Callable[[], bool], seconds: float = 20.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 # ---- dangerous --output targets ------------------------------------------------------------
