@@ -410,7 +410,7 @@ def later_without_driver(
     result = output / UNATTACHED_RESULT
     result.unlink(missing_ok=True)
     try:
-        with tempfile.TemporaryDirectory(prefix="scholarsite-chromium-") as profile:
+        with tempfile.TemporaryDirectory(prefix="chromium-", ignore_cleanup_errors=True) as profile:
             command = [str(CHROMIUM), "--headless", *CHROMIUM_ARGS, f"--user-data-dir={profile}",
                        base + UNATTACHED_PAGE]  # fmt: skip
             browser = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
