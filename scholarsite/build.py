@@ -178,13 +178,15 @@ def build_steps(
         if previous is not None and writer.update:
             todo = pages_to_render(previous, state, pages, renderer.env, site.new_abstracts)
             renderer.fragments.rendered.update(reusable_fragments(previous, state))
+    # The preview server keeps the abstracts' plain text for the next rebuild's search index.
+    texts = None if site.model is None else dict(previous.abstract_texts if previous else {})
     try:
         corpus, config = site.corpus, site.config
         made: dict[str, Product] = {}
 
         def site_wide_files() -> None:  # made while the pages render
             sitemap_urls = page_urls_for_sitemap(page.path for page in pages)
-            made.update(_site_wide_products(previous, corpus, config, sitemap_urls))
+            made.update(_site_wide_products(previous, corpus, config, sitemap_urls, texts))
             for product in made.values():
                 writer.write_all(sorted(product.files.items()), unchanged=product.reused)
 
@@ -235,12 +237,17 @@ def build_steps(
             page_problems=page_problems,
             fragments=renderer.fragments.rendered,
             products={name: replace(product, reused=False) for name, product in made.items()},
+            abstract_texts=_current(texts, corpus),
         ),
     )
 
 
 def _site_wide_products(
-    previous: SiteState | None, corpus: Corpus, config: SiteConfig, sitemap_urls: list[str]
+    previous: SiteState | None,
+    corpus: Corpus,
+    config: SiteConfig,
+    sitemap_urls: list[str],
+    texts: dict[str, str] | None,
 ) -> dict[str, Product]:
     """The search index, and the publishing files: sitemap, robots.txt, feed, OpenSearch."""
     return {
@@ -248,7 +255,7 @@ def _site_wide_products(
             previous,
             "search",
             (corpus.papers, corpus.people),
-            lambda: build_search_index(search_docs(corpus)),
+            lambda: build_search_index(search_docs(corpus, texts)),
         ),
         "publish": _product(
             previous,
@@ -257,6 +264,13 @@ def _site_wide_products(
             lambda: publish_files(corpus, config, sitemap_urls),
         ),
     }
+
+
+def _current(texts: dict[str, str] | None, corpus: Corpus) -> dict[str, str]:
+    """The plain texts of the abstracts this corpus still has."""
+    if not texts:
+        return {}
+    return {p.abstract: texts[p.abstract] for p in corpus.papers if p.abstract in texts}
 
 
 def _export_json(corpus: Corpus, problems: list[Problem]) -> bytes:
@@ -312,19 +326,29 @@ def _page_problems(
     return {path: tuple(problems) for path, problems in result.items()}
 
 
-def search_docs(corpus: Corpus) -> list[SearchDoc]:
+def search_docs(corpus: Corpus, texts: dict[str, str] | None = None) -> list[SearchDoc]:
+    """The documents of the search index. ``texts``: the plain text of abstracts made before
+    (parsing abstracts is most of the work), used and added to."""
+    known: dict[str, str] = {} if texts is None else texts
+
+    def plain(abstract: str) -> str:
+        text = known.get(abstract)
+        if text is None:
+            text = known[abstract] = abstract_plain_text(abstract)
+        return text
+
     docs = []
     for paper in corpus.papers:
         names = [corpus.people_by_id[pid].name or "Unnamed profile" for pid in paper.authors]
         shown = ", ".join(names[:3]) + (f", … ({len(names)} authors)" if len(names) > 3 else "")
+        text = plain(paper.abstract)
         docs.append(
             SearchDoc(
                 kind="paper",
                 url=paper.url,
-                title=paper.title
-                or "Untitled: " + " ".join(abstract_plain_text(paper.abstract).split()[:12]) + "…",
+                title=paper.title or "Untitled: " + " ".join(text.split()[:12]) + "…",
                 authors=tuple(names),
-                text=abstract_plain_text(paper.abstract),
+                text=text,
                 arxiv=paper.arxiv,
                 year=paper.year,
                 variants=(),

@@ -55,6 +55,7 @@ class SiteState:
     fragments: Mapping[tuple[str, str, str], Markup] = field(default_factory=dict)
     model: ModelSource | None = None  # kept by the preview server, whose parse cache matches
     pages: tuple[OutputPage, ...] = ()
+    abstract_texts: Mapping[str, str] = field(default_factory=dict)  # for the search index
 
     @classmethod
     def of(

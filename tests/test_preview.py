@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+import scholarsite.build
 from scholarsite.build import BuildOptions, build_site
 from scholarsite.preview import make_build_function
+from scholarsite.text import abstract_plain_text
 from scholarsite.theme import find_theme
 
 
@@ -71,3 +75,28 @@ def test_a_restarted_preview_builds_once_then_renders_only_what_an_edit_changed(
     pages = build(frozenset({curation}))
     assert pages.ok and pages.then is not None  # an update, not a whole build
     assert len([p for p in pages.changed if p.endswith(".html")]) < 20
+
+
+def test_a_rebuild_parses_for_the_search_index_only_the_abstract_that_changed(
+    site_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    live = tmp_path / "live"
+    build = make_build_function(BuildOptions(site_copy, live), find_theme(site_copy))
+    build(None)
+    parsed: list[str] = []
+
+    def counted(source: str) -> str:
+        parsed.append(source)
+        return abstract_plain_text(source)
+
+    monkeypatch.setattr(scholarsite.build, "abstract_plain_text", counted)
+    dump = sorted((site_copy / "corpus").iterdir())[0]
+    lines = dump.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[6] = lines[6].replace(" the ", " Zyxwv ", 1)  # the abstract of one paper
+    dump.write_text("".join(lines), encoding="utf-8")
+    pages = build(frozenset({dump}))
+    assert pages.then is not None
+    assert pages.then().ok
+    assert len(parsed) == 1 and "Zyxwv" in parsed[0]
+    build_site(BuildOptions(site_copy, tmp_path / "cold"))
+    assert tree(live) == tree(tmp_path / "cold")
