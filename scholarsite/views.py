@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import functools
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any, NamedTuple
 
 from markupsafe import Markup
 
 from scholarsite.cite import bibtex_entry, citation_keys, ris_entry
+from scholarsite.coauthors import CoauthorIndex, Coauthors, Run
 from scholarsite.config import SiteConfig
 from scholarsite.model import Corpus, Paper, Person
 from scholarsite.pages import MarkdownPage
@@ -128,25 +130,61 @@ def _count(n: int) -> str:
     return str(_COUNT.format(n))
 
 
-class CountedLinks:
-    """``<li>`` links with counts, built from each person's escaped link made once: author pages
-    list hundreds of co-authors, the one list too long to loop over in a template at scale."""
+class _Links(dict[str, str]):
+    """Each person's escaped ``<li>`` start (``end`` appended), made the first time it is asked."""
 
-    def __init__(self, refs: Mapping[str, PersonRef], root: str) -> None:
+    def __init__(self, refs: Mapping[str, PersonRef], root: str, end: str = "") -> None:
+        super().__init__()
         self.refs = refs
         self.root = root
-        self.items: dict[str, str] = {}
+        self.end = end
 
-    def __call__(self, people: Iterable[tuple[str, int]]) -> Markup:
-        items = self.items
-        parts = []
-        for pid, count in people:
-            item = items.get(pid)
-            if item is None:
-                item = items[pid] = _person_item(self.refs[pid], self.root)
-            parts.append(item)
-            parts.append(_count(count))
-        return Markup("".join(parts))
+    def __missing__(self, pid: str) -> str:
+        item = self[pid] = _person_item(self.refs[pid], self.root) + self.end
+        return item
+
+
+class CountedLinks:
+    """A person's co-authors as ``<li>`` links with counts, made of each person's escaped link
+    made once: author pages list hundreds of co-authors, the one list too long to loop over in
+    a template at scale. A run of a long author list is sliced out of that list's items, joined
+    once per paper; other co-authors sharing one paper are joined in C, item by cached item."""
+
+    def __init__(self, index: CoauthorIndex, refs: Mapping[str, PersonRef], root: str) -> None:
+        self.index = index
+        self.links = _Links(refs, root)
+        self.shared_once = _Links(refs, root, _count(1))
+        self.runs: dict[str, tuple[str, list[int]]] = {}
+
+    def __call__(self, coauthors: Coauthors, shown: int) -> tuple[Markup, Markup]:
+        """The first ``shown`` co-authors, and the others."""
+        top = [self._counted(coauthors.shared[:shown])]
+        rest = [self._counted(coauthors.shared[shown:])]
+        room = max(0, shown - len(coauthors.shared))
+        for piece in coauthors.once:
+            if isinstance(piece, Run):
+                items, offsets = self._run_items(piece.paper)
+                for start, end in piece.positions():
+                    cut = min(end, start + room)
+                    top.append(items[offsets[start] : offsets[cut]])
+                    rest.append(items[offsets[cut] : offsets[end]])
+                    room -= cut - start
+            else:
+                top.append("".join(map(self.shared_once.__getitem__, piece[:room])))
+                rest.append("".join(map(self.shared_once.__getitem__, piece[room:])))
+                room -= min(room, len(piece))
+        return Markup("".join(top)), Markup("".join(rest))
+
+    def _counted(self, people: Sequence[tuple[str, int]]) -> str:
+        return "".join(self.links[pid] + _count(count) for pid, count in people)
+
+    def _run_items(self, paper_id: str) -> tuple[str, list[int]]:
+        """A long paper's authors as items sharing one paper, and where each item starts."""
+        found = self.runs.get(paper_id)
+        if found is None:
+            items = list(map(self.shared_once.__getitem__, self.index.authors_once(paper_id)))
+            found = self.runs[paper_id] = ("".join(items), [0, *accumulate(map(len, items))])
+        return found
 
 
 def paper_summary(paper: Paper, refs: Mapping[str, PersonRef]) -> PaperSummary:
@@ -195,6 +233,7 @@ class SiteViews:
             tables = ViewTables(refs, summaries, citation_keys(corpus))
         self.tables = tables
         self.refs, self.summaries, self.keys = tables
+        self.coauthors = CoauthorIndex(corpus)
         self._counted_links: dict[str, CountedLinks] = {}
         self._bibtex: dict[str, str] = {}
 
@@ -246,19 +285,18 @@ class SiteViews:
             by_year[summary.year].append(summary)
         years = sorted(by_year, key=lambda y: -(y or 0))
         counts: Counter[int] = Counter({y: len(by_year[y]) for y in years if y is not None})
-        coauthors = self.corpus.coauthors(person)
-        shown = self.COAUTHORS_SHOWN
+        coauthors = self.coauthors.of(person)
         if root not in self._counted_links:
-            self._counted_links[root] = CountedLinks(self.refs, root)
-        links = self._counted_links[root]
+            self._counted_links[root] = CountedLinks(self.coauthors, self.refs, root)
+        top, rest = self._counted_links[root](coauthors, self.COAUTHORS_SHOWN)
         return PersonView(
             ref=self.refs[person.id],
             citation_name=person.citation_name,
             papers_by_year=tuple((y, tuple(by_year[y])) for y in years),
             paper_count=len(person.papers),
-            coauthor_count=len(coauthors),
-            coauthors_top=links(coauthors[:shown]),
-            coauthors_rest=links(coauthors[shown:]),
+            coauthor_count=coauthors.count,
+            coauthors_top=top,
+            coauthors_rest=rest,
             profiles=person.profiles,
             variants=person.variants,
             chart=_chart(counts),
