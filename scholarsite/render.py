@@ -47,9 +47,12 @@ class OutputPage:
         return self.path.removesuffix("index.html")
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def json_script(value: Any) -> Markup:
     """JSON safe inside ``<script>``: ``<``, ``>``, ``&`` and line separators are escaped."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = _JSON.encode(value)
     for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):  # fmt: skip
         text = text.replace(raw, escaped)

@@ -18,10 +18,12 @@ from markupsafe import Markup
 from scholarsite.cite import bibtex_entry, citation_keys, ris_entry
 from scholarsite.coauthors import CoauthorIndex, Coauthors, Run
 from scholarsite.config import SiteConfig
+from scholarsite.jsonld import JsonObject, link_maker, profile_page, scholarly_article
 from scholarsite.model import Corpus, Paper, Person
 from scholarsite.pages import MarkdownPage
 from scholarsite.text import abstract_plain_text, render_abstract
 
+PAGE_ROOT = "../../"  # from a paper's or a person's page (papers/<id>/, authors/<id>/)
 LEAD_WORDS = 24
 SUMMARY_AUTHORS = 3
 CHART_BAR = 14
@@ -71,6 +73,7 @@ class PaperView:
     ris: str
     abs_url: str | None
     pdf_url: str | None
+    jsonld: JsonObject
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ class PersonView:
     variants: tuple[str, ...]
     chart: tuple[YearBar, ...]
     chart_max: int
+    jsonld: JsonObject
 
 
 @dataclass(frozen=True)
@@ -261,24 +265,40 @@ class SiteViews:
             if f in files
         }
         url = self.page_url(paper.url)
+        authors = tuple(self.refs[pid] for pid in paper.authors)
+        abstract = abstract_plain_text(paper.abstract)
+        description = lead(paper.abstract)
+        abs_url = f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else None
+        link = link_maker(self.config.base_url, PAGE_ROOT)
         view = PaperView(
             summary=self.summaries[paper.id],
-            authors=tuple(self.refs[pid] for pid in paper.authors),
+            authors=authors,
             abstract_html=rendered.html,
-            abstract_text=abstract_plain_text(paper.abstract),
-            description=lead(paper.abstract),
+            abstract_text=abstract,
+            description=description,
             comments=paper.comments,
             profiles=tuple(sorted(profiles, key=lambda p: p.file)),
             sources=tuple(f"{s.file}:{s.line}" for s in paper.sources),
             bibtex=self.bibtex(paper.id),
             bibtex_key=self.keys[paper.id],
             ris=ris_entry(paper, self.corpus, url),
-            abs_url=f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else None,
+            abs_url=abs_url,
             pdf_url=f"https://arxiv.org/pdf/{paper.arxiv}" if paper.arxiv else None,
+            jsonld=scholarly_article(
+                url=link(paper.url),
+                title=paper.title,
+                authors=[(a.name, link(a.url)) for a in authors if not a.unnamed],
+                description=description,
+                abstract=abstract,
+                year=paper.year,
+                arxiv=paper.arxiv,
+                abs_url=abs_url,
+                authors_complete=paper.authors_complete,
+            ),
         )
         return view, rendered.problems
 
-    def person(self, person: Person, root: str = "../../") -> PersonView:
+    def person(self, person: Person, root: str = PAGE_ROOT) -> PersonView:
         by_year: dict[int | None, list[PaperSummary]] = defaultdict(list)
         for pid in person.papers:
             summary = self.summaries[pid]
@@ -301,6 +321,12 @@ class SiteViews:
             variants=person.variants,
             chart=_chart(counts),
             chart_max=max(counts.values(), default=0),
+            jsonld=profile_page(
+                url=link_maker(self.config.base_url, root)(person.url),
+                name=person.name,
+                variants=person.variants,
+                citation_name=person.citation_name,
+            ),
         )
 
     def home(self) -> dict[str, Any]:
