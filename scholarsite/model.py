@@ -246,8 +246,8 @@ class _People:
             draft = self.drafts[handle] = _PersonDraft(handle, shown, where)
         else:
             draft.first_seen = min(draft.first_seen, where)
-        if name is not None and name.display not in draft.spellings:
-            draft.spellings.append(name.display)
+        if name is not None and (spelling := name.display) not in draft.spellings:
+            draft.spellings.append(spelling)
         return handle
 
 
@@ -317,7 +317,7 @@ def _paper(draft: _PaperDraft, paper_id: str, person_ids: dict[Handle, str]) -> 
     return Paper(
         id=paper_id,
         title=next((r.title for r in records if r.title), None),
-        authors=tuple(person_ids[h] for h in draft.authors),
+        authors=tuple(map(person_ids.__getitem__, draft.authors)),
         authors_complete=draft.authors_complete,
         abstract=" ".join(next((r.abstract for r in records if r.abstract), "").split()),
         arxiv=arxiv,

@@ -26,7 +26,7 @@ def fold(text: str) -> str:
     return bare.casefold()
 
 
-@functools.lru_cache(maxsize=1 << 16)  # names repeat on every paper of their person
+@functools.lru_cache(maxsize=1 << 20)  # names repeat on every paper of their person
 def name_key(display_name: str) -> str:
     """One key per person however the name is spelled in case, accents, spacing or punctuation."""
     return " ".join(re.sub(r"[^\w]+", " ", fold(display_name)).split())
@@ -66,4 +66,6 @@ def assign_unique(slugs: Iterable[str]) -> list[str]:
 
 def abstract_key(text: str) -> str:
     """Abstracts are the same work when equal after NFKC, case folding and whitespace collapsing."""
+    if text.isascii():  # NFKC leaves ASCII as it is, and casefold is lower
+        return " ".join(text.lower().split())
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())

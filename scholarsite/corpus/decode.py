@@ -9,6 +9,7 @@ from scholarsite.errors import Problem
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTE = re.compile(_CONTROL.pattern.encode())  # in UTF-8, only ever the byte itself
 
 
 _MAGIC = (
@@ -38,21 +39,39 @@ def decode_dump(data: bytes, file: str) -> tuple[list[SourceLine], list[Problem]
         data = _from_utf16(data, file, problems)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    text = data.decode("latin-1")
-    problems += _mixed_line_ends(text, file)
-    raw_lines = _LINE_BREAK.split(text)
+    try:
+        text, utf8 = data.decode("utf-8"), True
+    except UnicodeDecodeError:
+        text, utf8 = data.decode("latin-1"), False  # each line is decoded on its own
+    if "\r" in text:
+        problems += _mixed_line_ends(text, file)
+        raw_lines = _LINE_BREAK.split(text)
+    else:
+        raw_lines = text.split("\n")
+    if utf8 and not _CONTROL_BYTE.search(data):  # the usual case: nothing to repair
+        lines = [SourceLine(n, line.rstrip()) for n, line in enumerate(raw_lines, start=1)]
+    else:
+        lines = _repaired_lines(raw_lines, utf8, file, problems)
+    if lines and not lines[-1].text:
+        lines.pop()
+    return lines, problems
+
+
+def _repaired_lines(
+    raw_lines: list[str], utf8: bool, file: str, problems: list[Problem]
+) -> list[SourceLine]:
+    """Lines with control characters removed; read as Latin-1 (not ``utf8``), each line is
+    decoded as UTF-8 where it can be."""
     lines: list[SourceLine] = []
-    for number, latin in enumerate(raw_lines, start=1):
-        text = _decode_line(latin.encode("latin-1"), file, number, problems)
+    for number, raw in enumerate(raw_lines, start=1):
+        text = raw if utf8 else _decode_line(raw.encode("latin-1"), file, number, problems)
         if _CONTROL.search(text):
             problems.append(
                 Problem(file, number, "removed control characters (NUL or similar) from the line")
             )
             text = _CONTROL.sub("", text)
         lines.append(SourceLine(number, text.rstrip()))
-    if lines and not lines[-1].text:
-        lines.pop()
-    return lines, problems
+    return lines
 
 
 def _decode_line(raw: bytes, file: str, number: int, problems: list[Problem]) -> str:

@@ -27,7 +27,7 @@ def parse_name(text: str) -> Name:
 
 
 def has_letters(text: str | None) -> bool:
-    return bool(text) and any(ch.isalpha() for ch in text or "")
+    return text is not None and any(map(str.isalpha, text))
 
 
 def parse_author_list(line: str) -> AuthorList:
