@@ -54,10 +54,17 @@ class Coauthors:
     count: int
 
 
-@dataclass
-class _LongList:
-    authors: tuple[str, ...]  # each listed once, in order
+@dataclass(frozen=True)
+class _List:
+    """A paper's authors, each listed once, in order, and the position of each."""
+
+    paper: str
+    authors: tuple[str, ...]
     position: dict[str, int] = field(repr=False)
+
+    @property
+    def long(self) -> bool:
+        return len(self.authors) >= RUN_MIN
 
 
 class CoauthorIndex:
@@ -65,79 +72,70 @@ class CoauthorIndex:
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
-        self._long: dict[str, _LongList] = {}
+        self._long: dict[str, _List] = {}
 
     def authors_once(self, paper_id: str) -> tuple[str, ...]:
-        """A long paper's authors, each listed once, in order (the list runs point into)."""
-        return self._long_list(self.corpus.papers_by_id[paper_id]).authors
+        """A paper's authors, each listed once, in order (the list runs point into)."""
+        return self._list(self.corpus.papers_by_id[paper_id]).authors
 
-    def _long_list(self, paper: Paper) -> _LongList:
+    def _list(self, paper: Paper) -> _List:
         found = self._long.get(paper.id)
         if found is None:
             authors = tuple(dict.fromkeys(paper.authors))
-            found = self._long[paper.id] = _LongList(authors, {a: i for i, a in enumerate(authors)})
+            found = _List(paper.id, authors, dict(zip(authors, range(len(authors)), strict=True)))
+            if found.long:
+                self._long[paper.id] = found
         return found
 
     def of(self, person: Person) -> Coauthors:
-        by_id = self.corpus.papers_by_id
-        papers = [
-            paper
-            for paper in map(by_id.__getitem__, person.papers)
-            if paper.authors_complete and person.id in paper.authors
-        ]
-        if not papers:
-            return Coauthors((), (), 0)
-        longest = max(range(len(papers)), key=lambda i: len(papers[i].authors))
-        if len(papers[longest].authors) < RUN_MIN:
-            return _walked(person.id, [tuple(dict.fromkeys(p.authors)) for p in papers])
-        return self._with_run(person.id, papers, longest)
-
-    def _with_run(self, me: str, papers: list[Paper], longest: int) -> Coauthors:
-        """Every list but the longest is walked; the longest is only looked up in."""
-        long = self._long_list(papers[longest])
+        """Every list but the longest is counted (in C); the longest is only looked up in; the
+        long lists are never walked in Python."""
+        me = person.id
         lists = [
-            () if i == longest else tuple(dict.fromkeys(p.authors)) for i, p in enumerate(papers)
+            self._list(paper)
+            for paper in map(self.corpus.papers_by_id.__getitem__, person.papers)
+            if paper.authors_complete and me in paper.authors
         ]
+        if not lists:
+            return Coauthors((), (), 0)
+        longest = max(range(len(lists)), key=lambda i: len(lists[i].authors))
         counts: Counter[str] = Counter()
-        first_met: dict[str, tuple[int, int]] = {}
-        for i, authors in enumerate(lists):
-            counts.update(authors)
-            for j, author in enumerate(authors):
-                first_met.setdefault(author, (i, j))
-        in_long = long.position
-        for author in counts:
-            if author in in_long:
-                counts[author] += 1
-                first_met[author] = min(first_met[author], (longest, in_long[author]))
-        counts.pop(me, None)
-        shared = sorted(
-            ((a, c) for a, c in counts.items() if c > 1), key=lambda ac: (-ac[1], first_met[ac[0]])
+        for i, listed in enumerate(lists):
+            if i != longest:
+                counts.update(listed.authors)
+        in_longest = counts.keys() & lists[longest].position.keys()
+        for author in in_longest:
+            counts[author] += 1
+        total = len(lists[longest].authors) + len(counts) - len(in_longest) - 1
+        several = [a for a, c in counts.items() if c > 1 and a != me]
+        several.sort(key=lambda a: (-counts[a], _first_met(a, lists)))
+        return Coauthors(
+            tuple((a, counts[a]) for a in several), _once(lists, {*several, me}), total
         )
-        several = {a for a, _ in shared}
-        holes = sorted(in_long[a] for a in (*several, me) if a in in_long)
-        once: list[Piece] = []
-        for i, authors in enumerate(lists):
-            if i == longest:
-                size = len(long.authors) - len(holes)
-                if size:
-                    once.append(Run(papers[longest].id, tuple(holes), size))
-            else:
-                alone = tuple(a for a in authors if a != me and a not in several)
-                if alone:
-                    once.append(alone)
-        total = len(long.authors) + sum(1 for a in counts if a not in in_long) - 1
-        return Coauthors(tuple(shared), tuple(once), total)
 
 
-def _walked(me: str, lists: list[tuple[str, ...]]) -> Coauthors:
-    """Co-authors from short lists, visiting each."""
-    counts: Counter[str] = Counter()
-    for authors in lists:
-        counts.update(authors)
-    counts.pop(me, None)
-    shared = tuple(sorted(((a, c) for a, c in counts.items() if c > 1), key=lambda ac: -ac[1]))
-    once = tuple(a for a, c in counts.items() if c == 1)
-    return Coauthors(shared, (once,) if once else (), len(counts))
+def _first_met(author: str, lists: list[_List]) -> tuple[int, int]:
+    """Where ``author`` is first met: (paper, position in its list)."""
+    for i, listed in enumerate(lists):
+        if author in listed.position:
+            return i, listed.position[author]
+    raise ValueError(f"{author!r} is on none of the lists")
+
+
+def _once(lists: list[_List], left_out: set[str]) -> tuple[Piece, ...]:
+    """Who shares one paper, paper by paper: a run of each long list, short lists walked."""
+    pieces: list[Piece] = []
+    for listed in lists:
+        if listed.long:
+            holes = sorted(map(listed.position.__getitem__, left_out & listed.position.keys()))
+            size = len(listed.authors) - len(holes)
+            if size:
+                pieces.append(Run(listed.paper, tuple(holes), size))
+        else:
+            alone = tuple(a for a in listed.authors if a not in left_out)
+            if alone:
+                pieces.append(alone)
+    return tuple(pieces)
 
 
 def expand(coauthors: Coauthors, index: CoauthorIndex) -> tuple[tuple[str, int], ...]:
