@@ -97,10 +97,6 @@ def bibtex_entry(paper: Paper, corpus: Corpus, key: str, page_url: str | None = 
     return f"@misc{{{key},\n{body}\n}}\n"
 
 
-def bibtex_file(entries: Iterable[str]) -> str:
-    return "\n".join(entries)
-
-
 def ris_value(text: str) -> str:
     """One RIS field value: a single line (RIS has no escapes, so line breaks are collapsed)."""
     return " ".join(text.split())

@@ -21,7 +21,7 @@ from typing import Any
 from scholarsite.errors import Problem
 from scholarsite.publish import paper_downloads, person_downloads
 from scholarsite.render import OutputPage, Renderer
-from scholarsite.views import SiteViews
+from scholarsite.views import PersonView, SiteViews, Spliced
 
 PARALLEL_THRESHOLD = 400  # below this many pages, forking costs more than it saves
 CHUNKS_PER_JOB = 4
@@ -58,6 +58,12 @@ def page_context(views: SiteViews, page: OutputPage) -> tuple[dict[str, Any], li
     return (makers[page.kind]() if page.kind in makers else {}), []
 
 
+def page_splices(context: dict[str, Any]) -> tuple[Spliced, ...]:
+    """What the renderer puts into a page's bytes after rendering it (see :class:`Spliced`)."""
+    person = context.get("person")
+    return person.splices if isinstance(person, PersonView) else ()
+
+
 def page_downloads(views: SiteViews, page: OutputPage, context: dict[str, Any]) -> dict[str, bytes]:
     """The citation files beside a page (``page.downloads`` names them), made from its view."""
     if page.kind == "paper":
@@ -86,7 +92,7 @@ def _render_range(bounds: tuple[int, int]) -> tuple[list[str], PageProblems]:
         problems += [(page.path, problem) for problem in found]
         target = job.staging / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(job.renderer.render(page, context))
+        target.write_bytes(job.renderer.render(page, context, page_splices(context)))
         for path, data in page_downloads(job.views, page, context).items():
             (job.staging / path).write_bytes(data)
         written += page.files

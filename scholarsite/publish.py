@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape as _escape
 from xml.sax.saxutils import quoteattr as _quoteattr
 
-from scholarsite.cite import bibtex_file, ris_file
+from scholarsite.cite import ris_file
 from scholarsite.config import SiteConfig
 from scholarsite.errors import Problem
 from scholarsite.model import Corpus, Paper
@@ -100,11 +100,12 @@ def paper_downloads(bibtex: str, ris: str) -> dict[str, bytes]:
     return {PAPER_BIBTEX: bibtex.encode("utf-8"), PAPER_RIS: ris_file([ris]).encode("utf-8")}
 
 
-def person_downloads(bibtex_entries: Sequence[str]) -> dict[str, bytes]:
-    """The file beside a person's page: the BibTeX entries of their papers (none without papers)."""
+def person_downloads(bibtex_entries: Sequence[bytes]) -> dict[str, bytes]:
+    """The file beside a person's page: the BibTeX entries of their papers, in UTF-8 (none
+    without papers)."""
     if not bibtex_entries:
         return {}
-    return {PERSON_BIBTEX: bibtex_file(bibtex_entries).encode("utf-8")}
+    return {PERSON_BIBTEX: b"\n".join(bibtex_entries)}
 
 
 # --- robots.txt and sitemap.xml ------------------------------------------------------------------

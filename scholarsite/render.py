@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -17,6 +18,7 @@ from scholarsite.errors import BuildFailed, Problem
 from scholarsite.model import Corpus, Person
 from scholarsite.pages import MarkdownPage
 from scholarsite.publish import PAPER_BIBTEX, PAPER_RIS, PERSON_BIBTEX
+from scholarsite.views import Spliced
 
 NOT_FOUND = "404.html"
 
@@ -179,7 +181,10 @@ class Renderer:
             return None
         return self.config.base_url + page.url
 
-    def render(self, page: OutputPage, context: dict[str, Any]) -> bytes:
+    def render(
+        self, page: OutputPage, context: dict[str, Any], splices: Sequence[Spliced] = ()
+    ) -> bytes:
+        """The page's bytes; each of ``splices`` is put where its placeholder was rendered."""
         try:
             template = self.env.get_template(page.template)
             html = template.render(
@@ -192,7 +197,10 @@ class Renderer:
             raise BuildFailed([template_problem(error, self.templates)]) from None
         except (ArithmeticError, AttributeError, LookupError, TypeError, ValueError) as error:
             raise BuildFailed([template_problem(error, self.templates)]) from None
-        return html.encode("utf-8")
+        data = html.encode("utf-8")
+        for placeholder, spliced in splices:
+            data = data.replace(placeholder.encode(), spliced)
+        return data
 
 
 def _downloads_of(person: Person) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ those shared pieces, so a person listed on a thousand pages costs one object, no
 from __future__ import annotations
 
 import functools
+import secrets
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -92,12 +93,13 @@ class PersonView:
     paper_count: int
     coauthor_count: int
     coauthors_top: Markup
-    coauthors_rest: Markup
+    coauthors_rest: Markup  # a placeholder for ``splices`` when there are more
     profiles: tuple[str, ...]
     variants: tuple[str, ...]
     chart: tuple[YearBar, ...]
     chart_max: int
     jsonld: JsonObject
+    splices: tuple[Spliced, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,8 +136,25 @@ def _count(n: int) -> str:
     return str(_COUNT.format(n))
 
 
-class _Links(dict[str, str]):
-    """Each person's escaped ``<li>`` start (``end`` appended), made the first time it is asked."""
+class Spliced(NamedTuple):
+    """Markup kept as UTF-8 bytes, and the placeholder that stands for it in the template's
+    output until :meth:`scholarsite.render.Renderer.render` puts the bytes in its place: a list
+    made of thousands of cached pieces is joined as bytes, never decoded and encoded again."""
+
+    placeholder: Markup
+    data: bytes
+
+
+_SPLICE_NONCE = secrets.token_hex(8)  # no text from the corpus or curation can guess it
+
+
+def spliced(name: str, data: bytes) -> Spliced:
+    return Spliced(Markup(f"\x00{name}-{_SPLICE_NONCE}\x00"), data)
+
+
+class _Links(dict[str, bytes]):
+    """Each person's escaped ``<li>`` start (``end`` appended) in UTF-8, made the first time it
+    is asked."""
 
     def __init__(self, refs: Mapping[str, PersonRef], root: str, end: str = "") -> None:
         super().__init__()
@@ -143,8 +162,8 @@ class _Links(dict[str, str]):
         self.root = root
         self.end = end
 
-    def __missing__(self, pid: str) -> str:
-        item = self[pid] = _person_item(self.refs[pid], self.root) + self.end
+    def __missing__(self, pid: str) -> bytes:
+        item = self[pid] = (_person_item(self.refs[pid], self.root) + self.end).encode()
         return item
 
 
@@ -152,15 +171,16 @@ class CountedLinks:
     """A person's co-authors as ``<li>`` links with counts, made of each person's escaped link
     made once: author pages list hundreds of co-authors, the one list too long to loop over in
     a template at scale. A run of a long author list is sliced out of that list's items, joined
-    once per paper; other co-authors sharing one paper are joined in C, item by cached item."""
+    once per paper; other co-authors sharing one paper are joined in C, item by cached item;
+    all of it as UTF-8 bytes."""
 
     def __init__(self, index: CoauthorIndex, refs: Mapping[str, PersonRef], root: str) -> None:
         self.index = index
         self.links = _Links(refs, root)
         self.shared_once = _Links(refs, root, _count(1))
-        self.runs: dict[str, tuple[str, list[int]]] = {}
+        self.runs: dict[str, tuple[bytes, list[int]]] = {}
 
-    def __call__(self, coauthors: Coauthors, shown: int) -> tuple[Markup, Markup]:
+    def __call__(self, coauthors: Coauthors, shown: int) -> tuple[bytes, bytes]:
         """The first ``shown`` co-authors, and the others."""
         top = [self._counted(coauthors.shared[:shown])]
         rest = [self._counted(coauthors.shared[shown:])]
@@ -174,20 +194,20 @@ class CountedLinks:
                     rest.append(items[offsets[cut] : offsets[end]])
                     room -= cut - start
             else:
-                top.append("".join(map(self.shared_once.__getitem__, piece[:room])))
-                rest.append("".join(map(self.shared_once.__getitem__, piece[room:])))
+                top.append(b"".join(map(self.shared_once.__getitem__, piece[:room])))
+                rest.append(b"".join(map(self.shared_once.__getitem__, piece[room:])))
                 room -= min(room, len(piece))
-        return Markup("".join(top)), Markup("".join(rest))
+        return b"".join(top), b"".join(rest)
 
-    def _counted(self, people: Sequence[tuple[str, int]]) -> str:
-        return "".join(self.links[pid] + _count(count) for pid, count in people)
+    def _counted(self, people: Sequence[tuple[str, int]]) -> bytes:
+        return b"".join(self.links[pid] + _count(count).encode() for pid, count in people)
 
-    def _run_items(self, paper_id: str) -> tuple[str, list[int]]:
+    def _run_items(self, paper_id: str) -> tuple[bytes, list[int]]:
         """A long paper's authors as items sharing one paper, and where each item starts."""
         found = self.runs.get(paper_id)
         if found is None:
             items = list(map(self.shared_once.__getitem__, self.index.authors_once(paper_id)))
-            found = self.runs[paper_id] = ("".join(items), [0, *accumulate(map(len, items))])
+            found = self.runs[paper_id] = (b"".join(items), [0, *accumulate(map(len, items))])
         return found
 
 
@@ -239,19 +259,19 @@ class SiteViews:
         self.refs, self.summaries, self.keys = tables
         self.coauthors = CoauthorIndex(corpus)
         self._counted_links: dict[str, CountedLinks] = {}
-        self._bibtex: dict[str, str] = {}
+        self._bibtex: dict[str, bytes] = {}
 
     def page_url(self, path: str) -> str | None:
         return self.config.base_url + path if self.config.base_url else None
 
-    def bibtex(self, paper_id: str) -> str:
-        """A paper's BibTeX entry (made once: it is on the paper's page and in the BibTeX file of
-        each of its authors)."""
+    def bibtex(self, paper_id: str) -> bytes:
+        """A paper's BibTeX entry in UTF-8 (made once: it is on the paper's page and in the
+        BibTeX file of each of its authors)."""
         entry = self._bibtex.get(paper_id)
         if entry is None:
             paper = self.corpus.papers_by_id[paper_id]
-            entry = bibtex_entry(paper, self.corpus, self.keys[paper_id], self.page_url(paper.url))
-            self._bibtex[paper_id] = entry
+            text = bibtex_entry(paper, self.corpus, self.keys[paper_id], self.page_url(paper.url))
+            entry = self._bibtex[paper_id] = text.encode()
         return entry
 
     def paper(self, paper: Paper) -> tuple[PaperView, tuple[str, ...]]:
@@ -279,7 +299,7 @@ class SiteViews:
             comments=paper.comments,
             profiles=tuple(sorted(profiles, key=lambda p: p.file)),
             sources=tuple(f"{s.file}:{s.line}" for s in paper.sources),
-            bibtex=self.bibtex(paper.id),
+            bibtex=self.bibtex(paper.id).decode(),
             bibtex_key=self.keys[paper.id],
             ris=ris_entry(paper, self.corpus, url),
             abs_url=abs_url,
@@ -309,14 +329,15 @@ class SiteViews:
         if root not in self._counted_links:
             self._counted_links[root] = CountedLinks(self.coauthors, self.refs, root)
         top, rest = self._counted_links[root](coauthors, self.COAUTHORS_SHOWN)
+        rest_spliced = spliced("coauthors", rest)
         return PersonView(
             ref=self.refs[person.id],
             citation_name=person.citation_name,
             papers_by_year=tuple((y, tuple(by_year[y])) for y in years),
             paper_count=len(person.papers),
             coauthor_count=coauthors.count,
-            coauthors_top=top,
-            coauthors_rest=rest,
+            coauthors_top=Markup(top.decode()),
+            coauthors_rest=rest_spliced.placeholder if rest else Markup(""),
             profiles=person.profiles,
             variants=person.variants,
             chart=_chart(counts),
@@ -327,6 +348,7 @@ class SiteViews:
                 variants=person.variants,
                 citation_name=person.citation_name,
             ),
+            splices=(rest_spliced,) if rest else (),
         )
 
     def home(self) -> dict[str, Any]:

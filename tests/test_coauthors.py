@@ -72,15 +72,15 @@ def test_run_markup_is_the_one_by_one_markup(
     refs = {n: PersonRef(n, f"<{n}>", f"authors/{n}/", n == "p1", n) for n in NAMES}
     links = CountedLinks(index, refs, "../../")
 
-    def one_by_one(people: tuple[tuple[str, int], ...]) -> Markup:
-        return Markup("").join(
+    def one_by_one(people: tuple[tuple[str, int], ...]) -> bytes:
+        return "".join(
             Markup(
                 '<li><a href="../../{}index.html"{}>{}</a> <span class="count">{}</span></li>'
             ).format(
                 refs[pid].url, Markup(' class="unnamed"') if pid == "p1" else "", refs[pid].name, n
             )
             for pid, n in people
-        )
+        ).encode()
 
     for person in corpus.people:
         listed = corpus.coauthors(person)

@@ -7,7 +7,9 @@ from typing import Any
 
 import jinja2
 
-from scholarsite.render import make_environment
+from scholarsite.config import SiteConfig
+from scholarsite.render import OutputPage, Renderer, make_environment
+from scholarsite.views import spliced
 
 
 def compiling(env: jinja2.Environment) -> list[str]:
@@ -40,3 +42,13 @@ def test_a_later_build_reuses_compiled_templates_until_their_source_changes(
     compiled = compiling(env)
     assert env.get_template("t.html").render(x=3) == "two 3"
     assert compiled == ["t.html"]
+
+
+def test_spliced_bytes_take_the_place_of_their_placeholder_only(tmp_path: Path) -> None:
+    (tmp_path / "t.html").write_text("<p>{{ title }}</p><ul>{{ rest }}</ul>", encoding="utf-8")
+    renderer = Renderer(tmp_path, SiteConfig(), [])
+    rest = spliced("coauthors", "<li>Mądry</li>".encode())
+    guess = "\x00coauthors-0000000000000000\x00"  # text that looks like a placeholder
+    page = OutputPage("t/index.html", "t.html", "t")
+    html = renderer.render(page, {"title": guess, "rest": rest.placeholder}, [rest])
+    assert html == "<p>\x00coauthors-0000000000000000\x00</p><ul><li>Mądry</li></ul>".encode()
