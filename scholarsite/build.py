@@ -80,6 +80,7 @@ def read_site(
     base_url: str | None = None,
     dumps: DumpCache | None = None,
     last: tuple[Corpus, ModelSource] | None = None,
+    jobs: int | None = None,
 ) -> SiteInput:
     """Read and check everything. Given a parse cache, and the last model with what it was made
     from, the model is updated instead of built again when only abstracts changed."""
@@ -89,7 +90,7 @@ def read_site(
     curation, found = load_curation(source)
     problems += found
     with collector_paused():  # the records and the model hold no reference cycles
-        profiles = read_corpus(source, dumps)
+        profiles = read_corpus(source, dumps, jobs)
         if not profiles:
             problems.append(Problem("corpus", 0, "no profile dumps found in corpus/"))
         for profile in profiles:
@@ -160,7 +161,7 @@ def build_steps(
     if previous is None or not (options.output / MARKER).is_file():
         check_output_target(options.output, options.source)  # an update touches only its own files
     last = (previous.corpus, previous.model) if previous and previous.model else None
-    site = read_site(options.source, options.base_url, dumps, last)
+    site = read_site(options.source, options.base_url, dumps, last, options.jobs)
     # A model updated for new abstracts has the last one's ids, people, titles and order.
     updated = previous if previous is not None and site.new_abstracts is not None else None
     renderer = Renderer(theme.templates, site.config, site.pages)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -22,6 +21,7 @@ from scholarsite.errors import Problem
 from scholarsite.publish import paper_downloads, person_downloads
 from scholarsite.render import OutputPage, Renderer
 from scholarsite.views import PersonView, SiteViews, Spliced
+from scholarsite.workers import worker_count
 
 PARALLEL_THRESHOLD = 400  # below this many pages, forking costs more than it saves
 CHUNKS_PER_JOB = 4
@@ -116,21 +116,16 @@ def render_pages(
     render (or does it afterwards, when the pages are rendered in this process)."""
     global _JOB
     total = len(job.pages)
-    workers = min(jobs or os.cpu_count() or 1, max(1, total // 100))
+    workers = worker_count(jobs, total, 100) if total >= PARALLEL_THRESHOLD else 1
     _JOB = job
     try:
-        if workers <= 1 or total < PARALLEL_THRESHOLD or not _can_fork():
+        if workers == 1:
             result = _in_process(total, progress)
             meanwhile()
             return result
         return _in_workers(total, workers, progress, meanwhile)
     finally:
         _JOB = None
-
-
-def _can_fork() -> bool:
-    """Forking is safe only from a single-threaded process (the preview server runs threads)."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def _in_process(

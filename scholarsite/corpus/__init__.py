@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,6 +20,8 @@ from scholarsite.corpus.shapes import (
 )
 from scholarsite.corpus.titled import parse_titled
 from scholarsite.errors import Problem
+from scholarsite.gcpause import collector_paused
+from scholarsite.workers import worker_count
 
 __all__ = ["DumpCache", "Layout", "Name", "RawProfile", "RawRecord", "parse_dump", "read_corpus"]
 
@@ -43,25 +47,71 @@ class DumpCache:
         self.parsed = {file: known for file, known in self.parsed.items() if file in files}
 
 
-def read_corpus(source: Path, cache: DumpCache | None = None) -> list[RawProfile]:
-    """Every regular file in ``source/corpus``, sorted; links out of ``source`` are refused."""
+# Below this many bytes of dumps, forking costs more than parsing them here.
+PARALLEL_BYTES = 8 << 20
+
+
+def read_corpus(
+    source: Path, cache: DumpCache | None = None, jobs: int | None = None
+) -> list[RawProfile]:
+    """Every regular file in ``source/corpus``, sorted; links out of ``source`` are refused.
+
+    Without a cache, a large corpus is parsed in ``jobs`` forked workers (default: all cores),
+    whose profiles come back without their ``source_lines``."""
     corpus = source / "corpus"
     if not corpus.is_dir():
         return []
     root = source.resolve()
-    parse = cache.parse if cache is not None else parse_dump
-    profiles = []
+    found: list[RawProfile | tuple[str, Path]] = []
     for path in sorted(corpus.iterdir()):
         rel = f"corpus/{path.name}"
         if path.name.startswith(".") or not path.is_file():
             continue
         if not path.resolve().is_relative_to(root):
-            profiles.append(_refused(rel, "is a link to a file outside the site source; skipped"))
-            continue
-        profiles.append(parse(path.read_bytes(), rel))
+            found.append(_refused(rel, "is a link to a file outside the site source; skipped"))
+        else:
+            found.append((rel, path))
+    dumps = [entry for entry in found if isinstance(entry, tuple)]
     if cache is not None:
-        cache.keep_only({profile.file for profile in profiles})
-    return profiles
+        parsed = {rel: cache.parse(path.read_bytes(), rel) for rel, path in dumps}
+        cache.keep_only(set(parsed))
+    else:
+        parsed = {profile.file: profile for profile in _parse_files(dumps, jobs)}
+    return [parsed[entry[0]] if isinstance(entry, tuple) else entry for entry in found]
+
+
+def _parse_files(dumps: list[tuple[str, Path]], jobs: int | None) -> list[RawProfile]:
+    """Parse dumps here, or in forked workers when there are enough bytes to share."""
+    sizes = [path.stat().st_size for _, path in dumps]
+    workers = worker_count(jobs, sum(sizes), PARALLEL_BYTES // 2)
+    if workers == 1:
+        return [parse_dump(path.read_bytes(), rel) for rel, path in dumps]
+    shares = _shares(dumps, sizes, workers * 4)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return [profile for share in pool.map(_parse_share, shares) for profile in share]
+
+
+def _shares(
+    dumps: list[tuple[str, Path]], sizes: list[int], count: int
+) -> list[list[tuple[str, Path]]]:
+    """``dumps`` cut into about ``count`` runs of about equal bytes, in order."""
+    target = sum(sizes) / count
+    shares: list[list[tuple[str, Path]]] = [[]]
+    held = 0
+    for dump, size in zip(dumps, sizes, strict=True):
+        if held >= target:
+            shares.append([])
+            held = 0
+        shares[-1].append(dump)
+        held += size
+    return shares
+
+
+def _parse_share(dumps: list[tuple[str, Path]]) -> list[RawProfile]:
+    """In a worker: parse these dumps (their lines stay here: sending them costs more)."""
+    with collector_paused():  # records hold no reference cycles
+        return [replace(parse_dump(path.read_bytes(), rel), source_lines=()) for rel, path in dumps]
 
 
 def _refused(file: str, message: str) -> RawProfile:
