@@ -94,11 +94,17 @@ class PostingList:
     count: int
 
 
-def invert(levels_per_doc: Iterable[Mapping[str, int]]) -> dict[str, PostingList]:
+def invert(
+    levels_per_doc: Iterable[Mapping[str, int]],
+    common_over: float = float("inf"),
+    common_level: int = 0,
+) -> dict[str, PostingList]:
     """Every term's posting list, from each document's ``{term: level}`` in document order.
 
     The same text as :func:`encode_postings` of the term's ``(doc id, level)`` pairs, written
-    in one pass over the documents (this runs once per posting, so it is kept lean)."""
+    in one pass over the documents (this runs once per posting, so it is kept lean). A term in
+    over ``common_over`` documents has every level below the name flag set to ``common_level``.
+    """
     parts: defaultdict[str, list[str]] = defaultdict(list)
     last: dict[str, int] = {}
     short = SHORT_VARINTS
@@ -112,4 +118,10 @@ def invert(levels_per_doc: Iterable[Mapping[str, int]]) -> dict[str, PostingList
                 found.append(encode_varint(gap))
             found.append(ALPHABET[level])
             last[term] = doc_id
-    return {term: PostingList("".join(found), len(found) // 2) for term, found in parts.items()}
+    common = ALPHABET[common_level]
+    lists = {}
+    for term, found in parts.items():
+        if len(found) // 2 > common_over:
+            found[1::2] = [c if DIGIT[c] >= NAMED_FLAG else common for c in found[1::2]]
+        lists[term] = PostingList("".join(found), len(found) // 2)
+    return lists

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain
 
 from scholarsite.search import SearchDoc
 from scholarsite.search.encode import NAMED_FLAG, quantize_weight
@@ -141,36 +140,26 @@ def prefix_terms(title_words: list[str]) -> set[str]:
     }
 
 
-def all_doc_levels(docs: Sequence[SearchDoc], texts: Sequence[list[str]]) -> list[dict[str, int]]:
+def all_doc_levels(
+    docs: Sequence[SearchDoc], texts: Sequence[list[str]]
+) -> Iterator[dict[str, int]]:
     """Every document's terms with their stored weight level (name flag included), given the
-    terms of each document's text."""
+    terms of each document's text, one document at a time (they are inverted as they come)."""
     analysed = [analyse(doc, text) for doc, text in zip(docs, texts, strict=True)]
     averages = average_lengths([a.fields for a in analysed])
     prefix_level = quantize_weight(TITLE_PREFIX_WEIGHT, named=True)
-    result = []
     for found in analysed:
         levels = doc_levels(found.fields, averages)
         levels.update(dict.fromkeys(found.prefixes, prefix_level))
-        result.append(levels)
-    flatten_common_terms(result)
-    return result
+        yield levels
 
 
-def flatten_common_terms(levels_per_doc: list[dict[str, int]]) -> None:
-    """Give every posting of a very common term outside name fields one level.
-
-    Such a term (in over ``COMMON_SHARE`` of the documents) has a small inverse document
-    frequency, so its level moves scores little; a list of one repeated level compresses to
-    a fraction of its size, which keeps a query with a common word small at 100,000 papers."""
-    limit = COMMON_SHARE * len(levels_per_doc)
-    counts = Counter(chain.from_iterable(levels_per_doc))
-    common = {term for term, count in counts.items() if count > limit}
-    if not common:
-        return
-    for levels in levels_per_doc:
-        for term in common.intersection(levels):
-            if levels[term] < NAMED_FLAG:
-                levels[term] = COMMON_LEVEL
+def common_over(doc_count: int) -> float:
+    """A term in more documents than this is very common: outside name fields, every posting of
+    it gets ``COMMON_LEVEL``. Such a term has a small inverse document frequency, so its level
+    moves scores little; a list of one repeated level compresses to a fraction of its size,
+    which keeps a query with a common word small at 100,000 papers."""
+    return COMMON_SHARE * doc_count
 
 
 def idf(doc_count: int, doc_freq: int) -> float:

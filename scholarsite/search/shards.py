@@ -26,7 +26,7 @@ from scholarsite.search import SearchDoc
 from scholarsite.search.encode import PostingList, encode_varints, invert
 from scholarsite.search.fold import terms
 from scholarsite.search.pairs import pair_filter
-from scholarsite.search.rank import all_doc_levels
+from scholarsite.search.rank import COMMON_LEVEL, all_doc_levels, common_over
 
 INDEX_DIR = "search/idx"
 REGISTER = "scholarsiteSearchIndex"
@@ -53,7 +53,8 @@ def sort_docs(docs: Sequence[SearchDoc]) -> list[SearchDoc]:
 
 def collect_postings(docs: Sequence[SearchDoc], texts: Sequence[list[str]]) -> Postings:
     """Every term's posting list, given each document's text terms."""
-    return invert(all_doc_levels(docs, texts))
+    levels = all_doc_levels(docs, texts)
+    return invert(levels, common_over(len(docs)), COMMON_LEVEL)
 
 
 def pack_postings(postings: Postings) -> PostingShards:
