@@ -23,7 +23,7 @@ from scholarsite.incremental import Product, SiteState, pages_to_render, reusabl
 from scholarsite.model import Corpus, build_corpus
 from scholarsite.modelupdate import ModelSource, updated_corpus
 from scholarsite.output import MARKER, SiteWriter, check_output_target, marker_inputs
-from scholarsite.pagerender import RenderJob, render_pages
+from scholarsite.pagerender import RenderJob, TextsReady, render_pages
 from scholarsite.pages import MarkdownPage, read_pages
 from scholarsite.publish import page_urls_for_sitemap, publish_files
 from scholarsite.render import OutputPage, Renderer, site_pages
@@ -185,18 +185,25 @@ def build_steps(
         corpus, config = site.corpus, site.config
         made: dict[str, Product] = {}
 
-        def site_wide_files() -> None:  # made while the pages render
+        def site_wide_files(texts_ready: TextsReady) -> None:  # made while the pages render
+            def abstract_texts() -> dict[str, str]:
+                known = texts if texts is not None else {}
+                by_id = corpus.papers_by_id
+                known.update({by_id[pid].abstract: text for pid, text in texts_ready().items()})
+                return known
+
             sitemap_urls = page_urls_for_sitemap(page.path for page in pages)
-            made.update(_site_wide_products(previous, corpus, config, sitemap_urls, texts))
+            made.update(_site_wide_products(previous, corpus, config, sitemap_urls, abstract_texts))
             for product in made.values():
                 writer.write_all(sorted(product.files.items()), unchanged=product.reused)
 
         job = RenderJob(renderer, views, todo, writer.staging)
         report = (lambda done, total: progress("pages", done, total)) if progress else None
         early = writer.update  # a rebuild shows its pages first, then makes the rest
-        written, found = render_pages(
-            job, options.jobs, report, meanwhile=(lambda: None) if early else site_wide_files
+        rendered = render_pages(
+            job, options.jobs, report, meanwhile=(lambda _: None) if early else site_wide_files
         )
+        written, found = rendered.written, rendered.problems
         writer.written += written
         writer.site_files.update(path for page in pages for path in page.files)
         page_problems = _page_problems(previous, pages, todo, found)
@@ -207,7 +214,7 @@ def build_steps(
         if early:
             writer.move_staged(interim=True)
             yield tuple(written)
-            site_wide_files()
+            site_wide_files(lambda: rendered.texts)
         made["export"] = _product(
             previous,
             "export",
@@ -248,15 +255,16 @@ def _site_wide_products(
     corpus: Corpus,
     config: SiteConfig,
     sitemap_urls: list[str],
-    texts: dict[str, str] | None,
+    abstract_texts: Callable[[], dict[str, str]],
 ) -> dict[str, Product]:
-    """The search index, and the publishing files: sitemap, robots.txt, feed, OpenSearch."""
+    """The search index, and the publishing files: sitemap, robots.txt, feed, OpenSearch.
+    ``abstract_texts``: the plain text of abstracts already made (by the pages' workers)."""
     return {
         "search": _product(
             previous,
             "search",
             (corpus.papers, corpus.people),
-            lambda: build_search_index(search_docs(corpus, texts)),
+            lambda: build_search_index(search_docs(corpus, abstract_texts())),
         ),
         "publish": _product(
             previous,

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from scholarsite.errors import Problem
 from scholarsite.publish import paper_downloads, person_downloads
@@ -80,23 +80,45 @@ def page_downloads(views: SiteViews, page: OutputPage, context: dict[str, Any]) 
 
 
 PageProblems = list[tuple[str, Problem]]  # (page path, problem met rendering it)
+Texts = dict[str, str]  # a paper's id -> its abstract as plain text
 
 
-def _render_range(bounds: tuple[int, int]) -> tuple[list[str], PageProblems]:
+class Rendered(NamedTuple):
+    """What rendering some pages gives back: the paths written, the problems met, and the
+    plain text of each paper's abstract (made for its page; the search index wants it too)."""
+
+    written: list[str]
+    problems: PageProblems
+    texts: Texts
+
+    @classmethod
+    def joined(cls, parts: list[Rendered]) -> Rendered:
+        texts: Texts = {}
+        for part in parts:
+            texts.update(part.texts)
+        return cls(
+            [path for part in parts for path in part.written],
+            [found for part in parts for found in part.problems],
+            texts,
+        )
+
+
+def _render_range(bounds: tuple[int, int]) -> Rendered:
     job = _JOB
     assert job is not None, "render workers start only from render_pages"
-    written: list[str] = []
-    problems: PageProblems = []
+    done = Rendered([], [], {})
     for page in job.pages[bounds[0] : bounds[1]]:
         context, found = page_context(job.views, page)
-        problems += [(page.path, problem) for problem in found]
+        done.problems.extend((page.path, problem) for problem in found)
         target = job.staging / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(job.renderer.render(page, context, page_splices(context)))
         for path, data in page_downloads(job.views, page, context).items():
             (job.staging / path).write_bytes(data)
-        written += page.files
-    return written, problems
+        done.written.extend(page.files)
+        if page.kind == "paper":
+            done.texts[page.key] = context["paper"].abstract_text
+    return done
 
 
 def _chunks(total: int, count: int) -> list[tuple[int, int]]:
@@ -104,16 +126,21 @@ def _chunks(total: int, count: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, total)) for start in range(0, total, size)]
 
 
+TextsReady = Callable[[], Texts]  # waits for the papers' pages, then gives their abstracts' texts
+
+
 def render_pages(
     job: RenderJob,
     jobs: int | None,
     progress: Callable[[int, int], None] | None = None,
-    meanwhile: Callable[[], None] = lambda: None,
-) -> tuple[list[str], PageProblems]:
-    """Render every page of ``job`` into its staging directory; returns (paths, problems).
+    meanwhile: Callable[[TextsReady], None] = lambda texts: None,
+) -> Rendered:
+    """Render every page of ``job`` into its staging directory.
 
     ``meanwhile`` is other work of the build: the parent process does it while the workers
-    render (or does it afterwards, when the pages are rendered in this process)."""
+    render (or does it afterwards, when the pages are rendered in this process); it is given
+    a function that waits until the papers' pages are done and gives their abstracts' plain
+    text (the workers render the papers first)."""
     global _JOB
     total = len(job.pages)
     workers = worker_count(jobs, total, 100) if total >= PARALLEL_THRESHOLD else 1
@@ -121,37 +148,33 @@ def render_pages(
     try:
         if workers == 1:
             result = _in_process(total, progress)
-            meanwhile()
+            meanwhile(lambda: result.texts)
             return result
-        return _in_workers(total, workers, progress, meanwhile)
+        return _in_workers(job, workers, progress, meanwhile)
     finally:
         _JOB = None
 
 
-def _in_process(
-    total: int, progress: Callable[[int, int], None] | None
-) -> tuple[list[str], PageProblems]:
-    written: list[str] = []
-    problems: PageProblems = []
+def _in_process(total: int, progress: Callable[[int, int], None] | None) -> Rendered:
+    parts = []
     for bounds in _chunks(total, 20):
-        paths, found = _render_range(bounds)
-        written += paths
-        problems += found
+        parts.append(_render_range(bounds))
         if progress:
             progress(bounds[1], total)
-    return written, problems
+    return Rendered.joined(parts)
 
 
 def _in_workers(
-    total: int,
+    job: RenderJob,
     workers: int,
     progress: Callable[[int, int], None] | None,
-    meanwhile: Callable[[], None],
-) -> tuple[list[str], PageProblems]:
+    meanwhile: Callable[[TextsReady], None],
+) -> Rendered:
+    total = len(job.pages)
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         gc.freeze()  # the workers' collections then never write to the pages they share
-        try:  # the workers are forked by the first submit
+        try:  # the workers are forked by the first submit; chunks are taken in order
             futures = {
                 pool.submit(_render_range, b): b for b in _chunks(total, workers * CHUNKS_PER_JOB)
             }
@@ -159,11 +182,14 @@ def _in_workers(
             gc.unfreeze()
         if progress:
             _report_as_done(futures, total, progress)
-        meanwhile()
+        papers = [f for f, (start, end) in futures.items() if _has_papers(job.pages[start:end])]
+        meanwhile(lambda: Rendered.joined([f.result() for f in papers]).texts)
         results = {bounds: future.result() for future, bounds in futures.items()}
-    written = [path for bounds in sorted(results) for path in results[bounds][0]]
-    problems = [p for bounds in sorted(results) for p in results[bounds][1]]
-    return written, problems
+    return Rendered.joined([results[bounds] for bounds in sorted(results)])
+
+
+def _has_papers(pages: list[OutputPage]) -> bool:
+    return any(page.kind == "paper" for page in pages)
 
 
 def _report_as_done(
