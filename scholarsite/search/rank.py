@@ -7,6 +7,7 @@ document frequency stored in the term dictionary.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -87,46 +88,55 @@ def count_terms(tokens: list[str]) -> dict[str, int]:
     return counts
 
 
-def pseudo_frequencies(
-    fields: dict[str, list[str]], averages: dict[str, float]
-) -> dict[str, float]:
-    """Each term of one document with its field-weighted, length-normalised frequency.
-
-    The longest field is added first, in one step; the others term by term."""
-    pseudo_tf: dict[str, float] = {}
-    for field in sorted(FIELDS, key=lambda f: -len(fields[f.name])):
-        tokens = fields[field.name]
-        if not tokens:
-            break
-        norm = 1 - field.length_norm + field.length_norm * len(tokens) / averages[field.name]
-        counts = count_terms(tokens)
-        # Most terms occur once or twice: compute each count's share once.
-        share = {count: field.weight * count / norm for count in set(counts.values())}
-        if not pseudo_tf:
-            pseudo_tf = {term: share[count] for term, count in counts.items()}
-            continue
-        for term, count in counts.items():
-            pseudo_tf[term] = pseudo_tf.get(term, 0.0) + share[count]
-    return pseudo_tf
-
-
 def doc_levels(fields: dict[str, list[str]], averages: dict[str, float]) -> dict[str, int]:
     """Each term of one document with what the index stores: the quantized BM25F weight
-    ``tf / (K1 + tf)`` (:func:`~scholarsite.search.encode.quantize_weight`) plus the name
-    flag. Most terms of a document share a frequency, so each frequency is quantized once."""
-    frequencies = pseudo_frequencies(fields, averages)
-    level_of = {
-        tf: quantize_weight(tf / (K1 + tf), named=False) for tf in set(frequencies.values())
-    }
-    levels = {term: level_of[tf] for term, tf in frequencies.items()}
-    for term in named_terms(fields):
-        levels[term] += NAMED_FLAG
+    ``tf / (K1 + tf)`` (:func:`~scholarsite.search.encode.quantize_weight`) of its
+    field-weighted, length-normalised frequency ``tf``, plus the name flag.
+
+    Fields are added longest first. Most terms are in the longest field only (the abstract of
+    a paper): their level depends only on how often they occur there, so it is looked up per
+    count, in C; the terms of the other fields are added up one by one."""
+    present = [f for f in sorted(FIELDS, key=lambda f: -len(fields[f.name])) if fields[f.name]]
+    if not present:
+        return {}
+    longest, *others = present
+    counts = count_terms(fields[longest.name])
+    share = _shares(longest, counts, fields, averages)
+    flag = NAMED_FLAG if longest.name in NAME_FIELDS else 0
+    level = {count: _level(tf) + flag for count, tf in share.items()}
+    levels = dict(zip(counts, map(level.__getitem__, counts.values()), strict=True))
+    added: dict[str, float] = {}
+    named: set[str] = set()
+    for field in others:
+        field_counts = count_terms(fields[field.name])
+        field_share = _shares(field, field_counts, fields, averages)
+        for term, count in field_counts.items():
+            if term not in added:
+                known = counts.get(term)
+                added[term] = share[known] if known is not None else 0.0
+            added[term] += field_share[count]
+        if field.name in NAME_FIELDS:
+            named.update(field_counts)
+    if flag:
+        named.update(counts)
+    for term, tf in added.items():
+        levels[term] = _level(tf) + (NAMED_FLAG if term in named else 0)
     return levels
 
 
-def named_terms(fields: dict[str, list[str]]) -> set[str]:
-    """Terms that occur in a name field: the title, a person's name, an author, the arXiv id."""
-    return {t for field in FIELDS if field.name in NAME_FIELDS for t in fields[field.name]}
+def _shares(
+    field: Field, counts: dict[str, int], fields: dict[str, list[str]], averages: dict[str, float]
+) -> dict[int, float]:
+    """What one occurrence count in ``field`` adds to a term's frequency (most terms occur once
+    or twice: each count is computed once)."""
+    length = len(fields[field.name])
+    norm = 1 - field.length_norm + field.length_norm * length / averages[field.name]
+    return {count: field.weight * count / norm for count in set(counts.values())}
+
+
+@functools.lru_cache(maxsize=4096)
+def _level(tf: float) -> int:
+    return quantize_weight(tf / (K1 + tf), named=False)
 
 
 def prefix_terms(title_words: list[str]) -> set[str]:

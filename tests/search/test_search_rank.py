@@ -1,0 +1,39 @@
+"""The stored weight levels against BM25F as defined: fields longest first, each occurrence
+weighted by its field and normalised by the field's length, saturated, quantized, flagged
+when the term is in a name field."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scholarsite.search.encode import NAMED_FLAG, quantize_weight
+from scholarsite.search.rank import FIELDS, K1, NAME_FIELDS, doc_levels
+
+TERMS = st.sampled_from(["model", "data", "lu", "cheng", "2410.21276", "learn", "graph"])
+
+
+def defined_levels(fields: dict[str, list[str]], averages: dict[str, float]) -> dict[str, int]:
+    tf: dict[str, float] = {}
+    for field in sorted(FIELDS, key=lambda f: -len(fields[f.name])):
+        tokens = fields[field.name]
+        norm = 1 - field.length_norm + field.length_norm * len(tokens) / averages[field.name]
+        for term in dict.fromkeys(tokens):
+            tf[term] = tf.get(term, 0.0) + field.weight * tokens.count(term) / norm
+    named = {t for f in FIELDS if f.name in NAME_FIELDS for t in fields[f.name]}
+    return {
+        term: quantize_weight(value / (K1 + value), named=False)
+        + (NAMED_FLAG if term in named else 0)
+        for term, value in tf.items()
+    }
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.fixed_dictionaries({f.name: st.lists(TERMS, max_size=30) for f in FIELDS}),
+    st.fixed_dictionaries({f.name: st.floats(0.5, 40) for f in FIELDS}),
+)
+def test_levels_are_bm25f_as_defined(
+    fields: dict[str, list[str]], averages: dict[str, float]
+) -> None:
+    assert doc_levels(fields, averages) == defined_levels(fields, averages)
