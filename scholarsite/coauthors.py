@@ -4,9 +4,10 @@
 author list with the person, with how many they share, most shared first, ties in the order
 they were first met. At scale a few papers have hundreds of authors, and each of those authors'
 pages lists all the others: visiting every pair costs time quadratic in the list's length.
-Here the longest list of a person's papers is never walked: those who share only that paper
-are a *run* of its author list with a few positions left out (the person, and whoever also
-shares another paper), which a page renders as slices of that paper's list rendered once.
+Here no long list is walked in Python: those who share only that paper with the person are a
+*run* of its author list with a few positions left out (the person, and whoever shares another
+paper too), which a page renders as slices of that paper's list rendered once; the other lists
+are counted in C, and the longest is only looked up in.
 """
 
 from __future__ import annotations
