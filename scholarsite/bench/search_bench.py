@@ -17,6 +17,7 @@ import argparse
 import gzip
 import json
 import mimetypes
+import resource
 import shutil
 import statistics
 import subprocess
@@ -244,22 +245,43 @@ INDEXLESS_BUILD = (
 )
 
 
-def index_cost(source: Path, workdir: Path, rounds: int = 2) -> tuple[float, float]:
-    """Median wall seconds of a cold build without its search index and with it, alternating,
-    each into a new directory: what the index adds to a build (it is made while workers render
-    pages, so its own duration overstates that)."""
+@dataclass(frozen=True)
+class IndexCost:
+    """Median wall and CPU seconds (workers included) of cold builds without and with the index."""
+
+    wall: tuple[float, float]
+    cpu: tuple[float, float]
+
+
+def index_cost(source: Path, workdir: Path, rounds: int = 3) -> IndexCost:
+    """Cold builds without the search index and with it, alternating, each into a new
+    directory: what the index adds to a build (it is made while workers render pages, so its
+    own duration overstates that). The CPU time is steadier than the wall time on a shared
+    machine: with every core busy, what the index adds to one is what it adds to the other."""
     walls: dict[bool, list[float]] = {False: [], True: []}
+    cpus: dict[bool, list[float]] = {False: [], True: []}
     scratch = workdir / "index-cost"
     try:
         for number in range(rounds):
             for indexed in (False, True):
                 output = scratch / f"{number}-{indexed}"
                 launch = ["-m", "scholarsite"] if indexed else ["-c", INDEXLESS_BUILD]
+                before = children_cpu()
                 walls[indexed].append(run([sys.executable, *launch, "build", "--source",
                                            str(source), "--output", str(output)]))  # fmt: skip
+                cpus[indexed].append(children_cpu() - before)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return statistics.median(walls[False]), statistics.median(walls[True])
+    median = statistics.median
+    return IndexCost(
+        (median(walls[False]), median(walls[True])), (median(cpus[False]), median(cpus[True]))
+    )
+
+
+def children_cpu() -> float:
+    """User and system seconds of the processes this one has waited for."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def index_seconds(source: Path, rewrite: Path | None = None) -> float:
@@ -466,9 +488,7 @@ def rows(ours: EngineRun, theirs: EngineRun) -> list[tuple[str, float, float, st
     ]  # fmt: skip
 
 
-def print_table(
-    size: int, ours: EngineRun, theirs: EngineRun, cost: tuple[float, float] | None
-) -> None:
+def print_table(size: int, ours: EngineRun, theirs: EngineRun, cost: IndexCost | None) -> None:
     print(f"\n## {size:,} papers\n")
     print("| metric | scholarsite | pagefind | ratio |")
     print("| --- | ---: | ---: | ---: |")
@@ -481,10 +501,10 @@ def print_table(
     if cost is None:
         print("site reused from an earlier run (--reuse): its search index was rewritten")
     else:
-        without, with_index = cost
-        added = 100 * (with_index - without) / without
-        print(f"cold build without the search index {without:.1f} s, with it {with_index:.1f} s "
-              f"(medians): the index adds {added:.1f}%")  # fmt: skip
+        for what, (without, with_index) in (("wall", cost.wall), ("CPU", cost.cpu)):
+            added = 100 * (with_index - without) / without
+            print(f"cold build without the search index {without:.1f} s {what}, with it "
+                  f"{with_index:.1f} s (medians): the index adds {added:.1f}%")  # fmt: skip
     print("MRR@10 by query kind (scholarsite / pagefind):")
     for kind, ranks in ours.ranks.items():
         print(f"  {kind:16} {mrr(ranks):.3f} / {mrr(theirs.ranks.get(kind, [])):.3f}")
