@@ -447,9 +447,17 @@
       el("span", { class: "ss-title" }, ...highlighted(r.title, terms)),
       el("span", { class: "ss-detail" }, (r.kind === "person" ? "Person · " : "") + r.detail));
   const searchPageHref = (q) => new URL("search/" + (location.protocol === "file:" ? "index.html" : "") + "?q=" + encodeURIComponent(q), root).href;
+  /** Runs fn at once when the last call was at least `ms` before, else once the calls have
+   * stopped for `ms`: the first keystroke searches without waiting, a burst of typing once. */
   const debounce = (fn, ms) => {
-    let timer = 0;
-    return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
+    let timer = 0, last = -Infinity;
+    return (...args) => {
+      const now = performance.now(), quiet = now - last >= ms;
+      last = now;
+      clearTimeout(timer);
+      if (quiet) fn(...args);
+      else timer = setTimeout(() => fn(...args), ms);
+    };
   };
   const failed = (list, error) => {
     list.replaceChildren(el("p", { class: "ss-empty" }, "Search is unavailable: " + error.message));

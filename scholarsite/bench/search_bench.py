@@ -497,7 +497,7 @@ def print_table(size: int, ours: EngineRun, theirs: EngineRun, cost: IndexCost |
         print(f"| {name} | {fmt.format(a)} | {fmt.format(b)} | {ratio} |")
     typed = statistics.median(ours.typed_ms) if ours.typed_ms else float("nan")
     print(f"\nscholarsite, keystroke to rendered results in the header box (first query, "
-          f"30 ms debounce included): median {typed:.0f} ms")  # fmt: skip
+          f"one input event on a fresh page): median {typed:.0f} ms")  # fmt: skip
     if cost is None:
         print("site reused from an earlier run (--reuse): its search index was rewritten")
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, datetime
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -256,3 +257,25 @@ def test_index_files_are_fetched_over_http_and_run_as_scripts_from_file(
     page.goto((shipped_build.output / "index.html").as_uri())
     fetched, scripts = page.evaluate(INDEX_LOADS, "madry")
     assert fetched == 0 and scripts > 0  # file:// refuses fetch
+
+
+POPUP_QUERY = """() => { const more = document.querySelector('[data-search-results=popup] .ss-more');
+                         return more ? more.textContent : null; }"""
+
+
+def test_a_first_keystroke_searches_at_once_and_a_burst_searches_once_after_it(
+    page: Page, site_url: str
+) -> None:
+    page.clock.install(time=datetime(2030, 1, 1, tzinfo=UTC))
+    page.goto(site_url)
+    page.clock.pause_at(datetime(2030, 1, 2, tzinfo=UTC))  # timers fire only when run
+    box = page.locator("[data-search-box] input")
+    box.focus()
+    box.fill("madry")  # one input event after a quiet spell: no timer to wait for
+    page.wait_for_function(f"({POPUP_QUERY})()?.includes('madry')")
+    box.fill("madry a")  # at once after the last: waits for a quiet spell
+    box.fill("madry al")
+    page.wait_for_timeout(200)
+    assert "madry al" not in str(page.evaluate(POPUP_QUERY))
+    page.clock.run_for(40)
+    page.wait_for_function(f"({POPUP_QUERY})()?.includes('madry al')")
