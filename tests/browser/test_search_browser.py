@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import UTC, datetime
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -259,8 +259,10 @@ def test_index_files_are_fetched_over_http_and_run_as_scripts_from_file(
     assert fetched == 0 and scripts > 0  # file:// refuses fetch
 
 
-POPUP_QUERY = """() => { const more = document.querySelector('[data-search-results=popup] .ss-more');
-                         return more ? more.textContent : null; }"""
+POPUP_QUERY = """() => {
+    const more = document.querySelector('[data-search-results=popup] .ss-more');
+    return more ? more.textContent : null;
+}"""
 
 
 def test_a_first_keystroke_searches_at_once_and_a_burst_searches_once_after_it(
