@@ -247,10 +247,13 @@ INDEXLESS_BUILD = (
 
 @dataclass(frozen=True)
 class IndexCost:
-    """Median wall and CPU seconds (workers included) of cold builds without and with the index."""
+    """Median wall, CPU and user CPU seconds (workers included) of cold builds without and
+    with the index. User CPU is the steadiest: system time varies with what the filesystem
+    is still doing about files deleted shortly before."""
 
     wall: tuple[float, float]
     cpu: tuple[float, float]
+    user: tuple[float, float]
 
 
 def index_cost(source: Path, workdir: Path, rounds: int = 3) -> IndexCost:
@@ -260,28 +263,32 @@ def index_cost(source: Path, workdir: Path, rounds: int = 3) -> IndexCost:
     machine: with every core busy, what the index adds to one is what it adds to the other."""
     walls: dict[bool, list[float]] = {False: [], True: []}
     cpus: dict[bool, list[float]] = {False: [], True: []}
+    users: dict[bool, list[float]] = {False: [], True: []}
     scratch = workdir / "index-cost"
     try:
         for number in range(rounds):
             for indexed in (False, True):
                 output = scratch / f"{number}-{indexed}"
                 launch = ["-m", "scholarsite"] if indexed else ["-c", INDEXLESS_BUILD]
-                before = children_cpu()
+                user_before, cpu_before = children_cpu()
                 walls[indexed].append(run([sys.executable, *launch, "build", "--source",
                                            str(source), "--output", str(output)]))  # fmt: skip
-                cpus[indexed].append(children_cpu() - before)
+                user_after, cpu_after = children_cpu()
+                cpus[indexed].append(cpu_after - cpu_before)
+                users[indexed].append(user_after - user_before)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    median = statistics.median
-    return IndexCost(
-        (median(walls[False]), median(walls[True])), (median(cpus[False]), median(cpus[True]))
-    )
+
+    def medians(runs: dict[bool, list[float]]) -> tuple[float, float]:
+        return statistics.median(runs[False]), statistics.median(runs[True])
+
+    return IndexCost(medians(walls), medians(cpus), medians(users))
 
 
-def children_cpu() -> float:
-    """User and system seconds of the processes this one has waited for."""
+def children_cpu() -> tuple[float, float]:
+    """User seconds, and user and system seconds, of the processes this one has waited for."""
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return used.ru_utime + used.ru_stime
+    return used.ru_utime, used.ru_utime + used.ru_stime
 
 
 def index_seconds(source: Path, rewrite: Path | None = None) -> float:
@@ -501,7 +508,8 @@ def print_table(size: int, ours: EngineRun, theirs: EngineRun, cost: IndexCost |
     if cost is None:
         print("site reused from an earlier run (--reuse): its search index was rewritten")
     else:
-        for what, (without, with_index) in (("wall", cost.wall), ("CPU", cost.cpu)):
+        figures = (("wall", cost.wall), ("CPU", cost.cpu), ("user CPU", cost.user))
+        for what, (without, with_index) in figures:
             added = 100 * (with_index - without) / without
             print(f"cold build without the search index {without:.1f} s {what}, with it "
                   f"{with_index:.1f} s (medians): the index adds {added:.1f}%")  # fmt: skip

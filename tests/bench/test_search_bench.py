@@ -1,4 +1,5 @@
-"""The search benchmark's own measurements: the build without an index, the driverless page."""
+"""The search benchmark's own measurements: the build without an index, what the index
+costs, the driverless page."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from scholarsite.bench.search_bench import (
     UNATTACHED_PAGE,
     UNATTACHED_RESULT,
     Query,
+    index_cost,
     later_without_driver,
     serve,
 )
@@ -49,3 +51,13 @@ def test_a_page_with_no_driver_times_every_query_and_leaves_nothing_behind(
         timings = later_without_driver(site, base, OURS, queries)
     assert len(timings) == len(queries) and all(ms >= 0 for ms in timings) and sum(timings) > 0
     assert not (site / UNATTACHED_PAGE).exists() and not (site / UNATTACHED_RESULT).exists()
+
+
+def test_the_index_cost_gives_user_cpu_within_all_cpu_and_cleans_up(
+    site_copy: Path, tmp_path: Path
+) -> None:
+    cost = index_cost(site_copy, tmp_path, rounds=1)
+    for without, with_index in (cost.wall, cost.cpu, cost.user):
+        assert without > 0 and with_index > 0
+    assert cost.user[0] <= cost.cpu[0] and cost.user[1] <= cost.cpu[1]
+    assert not (tmp_path / "index-cost").exists()
