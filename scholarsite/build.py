@@ -30,6 +30,7 @@ from scholarsite.render import OutputPage, Renderer, site_pages
 from scholarsite.search import SearchDoc, build_search_index
 from scholarsite.text import abstract_plain_text
 from scholarsite.theme import find_theme
+from scholarsite.timings import StageTime, Stopwatch
 from scholarsite.views import SiteViews
 
 Progress = Callable[[str, int, int], None]
@@ -56,6 +57,7 @@ class BuildResult:
     rendered: int = 0
     state: SiteState | None = None
     up_to_date: bool = False
+    timings: tuple[StageTime, ...] = ()  # stages in the order they ended
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
@@ -161,13 +163,15 @@ def build_steps(
     if previous is None or not (options.output / MARKER).is_file():
         check_output_target(options.output, options.source)  # an update touches only its own files
     last = (previous.corpus, previous.model) if previous and previous.model else None
-    site = read_site(options.source, options.base_url, dumps, last, options.jobs)
+    watch = Stopwatch()
+    with watch.stage("read"):
+        site = read_site(options.source, options.base_url, dumps, last, options.jobs)
     # A model updated for new abstracts has the last one's ids, people, titles and order.
     updated = previous if previous is not None and site.new_abstracts is not None else None
     renderer = Renderer(theme.templates, site.config, site.pages)
     writer = SiteWriter(options.output, update=previous is not None)
     writer.inputs = inputs
-    with collector_paused():  # tables of the whole model and their comparison: no cycles
+    with watch.stage("views"), collector_paused():  # tables of the model, compared: no cycles
         tables = updated.tables if updated is not None else None
         views = SiteViews(site.corpus, site.config, site.pages, tables)
         if updated is not None and updated.markdown == tuple(site.pages):
@@ -193,16 +197,19 @@ def build_steps(
                 return known
 
             sitemap_urls = page_urls_for_sitemap(page.path for page in pages)
-            made.update(_site_wide_products(previous, corpus, config, sitemap_urls, abstract_texts))
+            made.update(
+                _site_wide_products(previous, corpus, config, sitemap_urls, abstract_texts, watch)
+            )
             for product in made.values():
                 writer.write_all(sorted(product.files.items()), unchanged=product.reused)
 
         job = RenderJob(renderer, views, todo, writer.staging)
         report = (lambda done, total: progress("pages", done, total)) if progress else None
         early = writer.update  # a rebuild shows its pages first, then makes the rest
-        rendered = render_pages(
-            job, options.jobs, report, meanwhile=(lambda _: None) if early else site_wide_files
-        )
+        with watch.stage("pages"):
+            rendered = render_pages(
+                job, options.jobs, report, meanwhile=(lambda _: None) if early else site_wide_files
+            )
         written, found = rendered.written, rendered.problems
         writer.written += written
         writer.site_files.update(path for page in pages for path in page.files)
@@ -220,6 +227,7 @@ def build_steps(
             "export",
             (corpus.papers, corpus.people, tuple(problems)),
             lambda: {"corpus.json": _export_json(corpus, problems)},
+            watch,
         )
         export = made["export"]
         writer.write_all(sorted(export.files.items()), unchanged=export.reused)
@@ -247,6 +255,7 @@ def build_steps(
             products={name: replace(product, reused=False) for name, product in made.items()},
             abstract_texts=_current(texts, corpus),
         ),
+        timings=tuple(watch.stages),
     )
 
 
@@ -256,6 +265,7 @@ def _site_wide_products(
     config: SiteConfig,
     sitemap_urls: list[str],
     abstract_texts: Callable[[], dict[str, str]],
+    watch: Stopwatch,
 ) -> dict[str, Product]:
     """The search index, and the publishing files: sitemap, robots.txt, feed, OpenSearch.
     ``abstract_texts``: the plain text of abstracts already made (by the pages' workers)."""
@@ -265,12 +275,14 @@ def _site_wide_products(
             "search",
             (corpus.papers, corpus.people),
             lambda: build_search_index(search_docs(corpus, abstract_texts())),
+            watch,
         ),
         "publish": _product(
             previous,
             "publish",
             (corpus.papers, corpus.people, config, tuple(sitemap_urls)),
             lambda: publish_files(corpus, config, sitemap_urls),
+            watch,
         ),
     }
 
@@ -288,14 +300,20 @@ def _export_json(corpus: Corpus, problems: list[Problem]) -> bytes:
 
 
 def _product(
-    previous: SiteState | None, name: str, inputs: object, make: Callable[[], dict[str, bytes]]
+    previous: SiteState | None,
+    name: str,
+    inputs: object,
+    make: Callable[[], dict[str, bytes]],
+    watch: Stopwatch,
 ) -> Product:
     """Files made from ``inputs``: the previous build's when its inputs were equal (the makers are
-    pure and deterministic, so they would make the same bytes), else made now."""
+    pure and deterministic, so they would make the same bytes), else made now (timed as the
+    stage ``name``)."""
     old = previous.products.get(name) if previous is not None else None
     if old is not None and old.inputs == inputs:
         return replace(old, reused=True)
-    return Product(inputs, make())
+    with watch.stage(name):
+        return Product(inputs, make())
 
 
 def _up_to_date(options: BuildOptions, started: float) -> BuildResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -41,6 +42,9 @@ def make_parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--strict", action="store_true", help="fail on warnings that curation has not acknowledged"
+    )
+    build.add_argument(
+        "--timings", action="store_true", help="print the wall and CPU seconds of each stage"
     )
 
     serve = commands.add_parser("serve", help="build, serve, watch and live-reload")
@@ -133,12 +137,23 @@ def summary(result: BuildResult) -> str:
     )
 
 
+def timings_table(result: BuildResult, workers_cpu: float) -> str:
+    """Each stage's wall and CPU seconds (the building process's CPU), then the workers' CPU."""
+    lines = [f"{'stage':<10} {'wall s':>8} {'CPU s':>8}"]
+    lines += [f"{t.stage:<10} {t.wall:8.2f} {t.cpu:8.2f}" for t in result.timings]
+    lines.append(f"{'workers':<10} {'':>8} {workers_cpu:8.2f}")
+    return "\n".join(lines)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     options = BuildOptions(args.source, args.output, args.base_url, args.strict, args.jobs)
     result = build_site(options, TerminalProgress(sys.stderr))
     if result.problems:
         print_problems(result.problems, sys.stderr)
     print(summary(result))
+    if args.timings:
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)  # workers, once the build is done
+        print(timings_table(result, used.ru_utime + used.ru_stime))
     return EXIT_OK
 
 

@@ -1,12 +1,13 @@
-"""The command line's progress report."""
+"""The command line's progress report and stage timings."""
 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
-from scholarsite.cli import TerminalProgress
+from scholarsite.cli import TerminalProgress, main
 
 
 def test_progress_off_a_terminal_is_a_few_lines_with_the_rate(
@@ -24,3 +25,19 @@ def test_progress_off_a_terminal_is_a_few_lines_with_the_rate(
         "  pages: 3000/4000 (375 pages/s)",
         "  pages: 4000/4000 (400 pages/s)",
     ]
+
+
+def test_build_timings_list_every_stage_with_its_seconds(
+    site_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["build", "--source", str(site_copy), "--output", str(tmp_path / "out"),
+                 "--timings"]) == 0  # fmt: skip
+    lines = capsys.readouterr().out.splitlines()
+    table = lines[lines.index(next(line for line in lines if line.startswith("stage"))) + 1 :]
+    rows = {fields[0]: [float(f) for f in fields[1:]] for fields in map(str.split, table)}
+    assert set(rows) == {"read", "views", "search", "publish", "pages", "export", "workers"}
+    assert all(len(v) == 2 and min(v) >= 0 for k, v in rows.items() if k != "workers")
+    # the search index and publishing files are made while the pages render: inside their time
+    assert rows["search"][0] <= rows["pages"][0] and rows["search"][1] > 0
+    stages = [fields[0] for fields in map(str.split, table)]
+    assert stages.index("search") < stages.index("pages")

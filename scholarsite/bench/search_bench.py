@@ -211,11 +211,25 @@ def serve(root: Path) -> Iterator[str]:
 
 
 def run(command: Sequence[str]) -> float:
+    return run_output(command)[0]
+
+
+def run_output(command: Sequence[str]) -> tuple[float, str]:
+    """Wall seconds and standard output of a command that must succeed."""
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise ScholarsiteError(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
-    return time.perf_counter() - started
+    return time.perf_counter() - started, done.stdout
+
+
+def stage_cpu(timings: str, stage: str) -> float:
+    """The CPU seconds of one stage in the table ``scholarsite build --timings`` prints."""
+    for line in timings.splitlines():
+        fields = line.split()
+        if len(fields) == 3 and fields[0] == stage:
+            return float(fields[2])
+    raise ScholarsiteError(f"no {stage!r} stage in the build's timings:\n{timings}")
 
 
 def prepare_site(workdir: Path, size: int, reuse: bool = False) -> tuple[Path, float | None]:
@@ -249,11 +263,13 @@ INDEXLESS_BUILD = (
 class IndexCost:
     """Median wall, CPU and user CPU seconds (workers included) of cold builds without and
     with the index. User CPU is the steadiest: system time varies with what the filesystem
-    is still doing about files deleted shortly before."""
+    is still doing about files deleted shortly before. ``own``: the median CPU seconds of the
+    index stage inside the builds with it (``--timings``), and of those whole builds."""
 
     wall: tuple[float, float]
     cpu: tuple[float, float]
     user: tuple[float, float]
+    own: tuple[float, float]
 
 
 def index_cost(source: Path, workdir: Path, rounds: int = 3) -> IndexCost:
@@ -264,6 +280,7 @@ def index_cost(source: Path, workdir: Path, rounds: int = 3) -> IndexCost:
     walls: dict[bool, list[float]] = {False: [], True: []}
     cpus: dict[bool, list[float]] = {False: [], True: []}
     users: dict[bool, list[float]] = {False: [], True: []}
+    stages: list[float] = []
     scratch = workdir / "index-cost"
     try:
         for number in range(rounds):
@@ -271,8 +288,12 @@ def index_cost(source: Path, workdir: Path, rounds: int = 3) -> IndexCost:
                 output = scratch / f"{number}-{indexed}"
                 launch = ["-m", "scholarsite"] if indexed else ["-c", INDEXLESS_BUILD]
                 user_before, cpu_before = children_cpu()
-                walls[indexed].append(run([sys.executable, *launch, "build", "--source",
-                                           str(source), "--output", str(output)]))  # fmt: skip
+                command = [sys.executable, *launch, "build", "--timings", "--source",
+                           str(source), "--output", str(output)]  # fmt: skip
+                wall, printed = run_output(command)
+                walls[indexed].append(wall)
+                if indexed:
+                    stages.append(stage_cpu(printed, "search"))
                 user_after, cpu_after = children_cpu()
                 cpus[indexed].append(cpu_after - cpu_before)
                 users[indexed].append(user_after - user_before)
@@ -282,7 +303,8 @@ def index_cost(source: Path, workdir: Path, rounds: int = 3) -> IndexCost:
     def medians(runs: dict[bool, list[float]]) -> tuple[float, float]:
         return statistics.median(runs[False]), statistics.median(runs[True])
 
-    return IndexCost(medians(walls), medians(cpus), medians(users))
+    own = statistics.median(stages), statistics.median(cpus[True])
+    return IndexCost(medians(walls), medians(cpus), medians(users), own)
 
 
 def children_cpu() -> tuple[float, float]:
@@ -513,6 +535,9 @@ def print_table(size: int, ours: EngineRun, theirs: EngineRun, cost: IndexCost |
             added = 100 * (with_index - without) / without
             print(f"cold build without the search index {without:.1f} s {what}, with it "
                   f"{with_index:.1f} s (medians): the index adds {added:.1f}%")  # fmt: skip
+        index, build = cost.own
+        print(f"the index's own CPU inside the builds with it: {index:.2f} s of {build:.1f} s "
+              f"({100 * index / build:.1f}%)")  # fmt: skip
     print("MRR@10 by query kind (scholarsite / pagefind):")
     for kind, ranks in ours.ranks.items():
         print(f"  {kind:16} {mrr(ranks):.3f} / {mrr(theirs.ranks.get(kind, [])):.3f}")

@@ -60,4 +60,6 @@ def test_the_index_cost_gives_user_cpu_within_all_cpu_and_cleans_up(
     for without, with_index in (cost.wall, cost.cpu, cost.user):
         assert without > 0 and with_index > 0
     assert cost.user[0] <= cost.cpu[0] and cost.user[1] <= cost.cpu[1]
+    index, build = cost.own
+    assert 0 < index < build  # the index stage's CPU, as the build reports it, within the build's
     assert not (tmp_path / "index-cost").exists()
