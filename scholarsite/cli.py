@@ -151,7 +151,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if result.problems:
         print_problems(result.problems, sys.stderr)
     print(summary(result))
-    if args.timings:
+    if args.timings and result.timings:  # an output already up to date has no stages
         used = resource.getrusage(resource.RUSAGE_CHILDREN)  # workers, once the build is done
         print(timings_table(result, used.ru_utime + used.ru_stime))
     return EXIT_OK

@@ -41,3 +41,14 @@ def test_build_timings_list_every_stage_with_its_seconds(
     assert rows["search"][0] <= rows["pages"][0] and rows["search"][1] > 0
     stages = [fields[0] for fields in map(str.split, table)]
     assert stages.index("search") < stages.index("pages")
+
+
+def test_an_up_to_date_build_prints_no_timings(
+    site_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    command = ["build", "--source", str(site_copy), "--output", str(tmp_path / "out"), "--timings"]
+    assert main(command) == 0
+    capsys.readouterr()
+    assert main(command) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("Up to date") and "stage" not in printed
