@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import sub
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 DIGIT = {c: i for i, c in enumerate(ALPHABET)}
@@ -31,8 +32,13 @@ def encode_varints(values: Sequence[int]) -> str:
     return "".join(encode_varint(v) for v in values)
 
 
-# Every number below 32**3, encoded once: posting gaps are looked up, not computed.
-SHORT_VARINTS = [encode_varint(v) for v in range(32**3)]
+LAST_DIGITS, LEADING_DIGITS = ALPHABET[:32], ALPHABET[32:]
+# Every number below 32**3, encoded once and in order: posting gaps are looked up, not computed.
+SHORT_VARINTS = [
+    *LAST_DIGITS,
+    *(a + b for a in LEADING_DIGITS[1:] for b in LAST_DIGITS),
+    *(a + b + c for a in LEADING_DIGITS[1:] for b in LEADING_DIGITS for c in LAST_DIGITS),
+]
 
 
 def read_varint(text: str, start: int) -> tuple[int, int]:
@@ -74,6 +80,17 @@ def encode_postings(postings: Sequence[tuple[int, int]]) -> str:
         parts.append(ALPHABET[level])
         previous = doc_id
     return "".join(parts)
+
+
+def encode_doc_ids(doc_ids: Sequence[int], level: int) -> PostingList:
+    """Ascending document ids that all have one level, as :func:`encode_postings` writes them
+    (computed list-wise: the title-prefix pseudo-terms have long lists of this kind)."""
+    starts = [0, *map((1).__add__, doc_ids[:-1])]  # where each gap counts from
+    gaps = list(map(sub, doc_ids, starts))
+    fast = max(gaps, default=0) < len(SHORT_VARINTS)
+    codes = list(map(SHORT_VARINTS.__getitem__ if fast else encode_varint, gaps))
+    char = ALPHABET[level]
+    return PostingList(char.join(codes) + char if codes else "", len(codes))
 
 
 def decode_postings(text: str) -> Iterator[tuple[int, int]]:

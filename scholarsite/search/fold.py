@@ -114,10 +114,21 @@ def is_indexed(word: str) -> bool:
     return word not in STOPWORDS and len(word) <= MAX_TERM_LENGTH
 
 
-@cache
 def index_term(word: str) -> str:
     """The term a folded word is indexed under, or "" for a word that is not indexed."""
     return stem(word) if is_indexed(word) else ""
+
+
+class TermTable(dict[str, str]):
+    """:func:`index_term` of each word, worked out the first time the word is seen (a lookup
+    in this table is cheaper than a call to a cached function, and it runs once per word)."""
+
+    def __missing__(self, word: str) -> str:
+        term = self[word] = index_term(word)
+        return term
+
+
+TERM_TABLE = TermTable()
 
 
 def terms(text: str) -> list[str]:
@@ -127,7 +138,7 @@ def terms(text: str) -> list[str]:
 
 def word_terms(folded_words: list[str]) -> list[str]:
     """The index terms of a text's folded words (:func:`words`)."""
-    return list(filter(None, map(index_term, folded_words)))
+    return list(filter(None, map(TERM_TABLE.__getitem__, folded_words)))
 
 
 @cache

@@ -20,7 +20,7 @@ FILTER_BITS = 512
 FILTER_BYTES = FILTER_BITS // 8
 FIELD_BITS = 9  # FILTER_BITS == 1 << FIELD_BITS
 FIELD_MASK = FILTER_BITS - 1
-BITS = [1 << bit for bit in range(FILTER_BITS)]
+BINARY_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
 
 
 def pair_hash(first: str, second: str) -> int:
@@ -41,14 +41,12 @@ def pair_filter(terms: Sequence[str]) -> str:
     """The filter of a text's adjacent term pairs (``""`` without pairs)."""
     if len(terms) < 2:
         return ""
-    bits = 0
-    for pair in map(" ".join, pairwise(terms)):
-        value = zlib.crc32(pair.encode())
-        bits |= (
-            BITS[value & FIELD_MASK]
-            | BITS[value >> FIELD_BITS & FIELD_MASK]
-            | BITS[value >> 2 * FIELD_BITS & FIELD_MASK]
-        )
+    flags = bytearray(FILTER_BITS)  # one byte per bit: setting one allocates nothing
+    for value in map(zlib.crc32, map(str.encode, map(" ".join, pairwise(terms)))):
+        flags[value & FIELD_MASK] = 1
+        flags[value >> FIELD_BITS & FIELD_MASK] = 1
+        flags[value >> 2 * FIELD_BITS & FIELD_MASK] = 1
+    bits = int(flags.translate(BINARY_DIGITS)[::-1], 2)  # bit 0 is the last digit
     raw = bits.to_bytes(FILTER_BYTES, "little")
     return binascii.b2a_base64(raw, newline=False).decode().rstrip("=")
 

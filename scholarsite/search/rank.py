@@ -7,11 +7,11 @@ document frequency stored in the term dictionary.
 
 from __future__ import annotations
 
-import functools
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from scholarsite.search import SearchDoc
 from scholarsite.search.encode import NAMED_FLAG, quantize_weight
@@ -25,6 +25,7 @@ TITLE_PREFIX_WEIGHT = 0.5
 SHORT_FIELD = 16
 COMMON_SHARE = 0.1
 COMMON_LEVEL = 14  # one occurrence in an abstract of average length: tf 1, tf / (K1 + tf)
+PREFIX_LEVEL = quantize_weight(TITLE_PREFIX_WEIGHT, named=True)
 
 
 @dataclass(frozen=True)
@@ -45,15 +46,16 @@ FIELDS: tuple[Field, ...] = (
 
 @dataclass(frozen=True)
 class Analysed:
-    """One document's terms by field, and the title-prefix pseudo-terms of its title."""
+    """One document's terms by field, and the folded words of its title (stopwords included)
+    that its title-prefix pseudo-terms are made from."""
 
     fields: dict[str, list[str]]
-    prefixes: set[str]
+    title_words: list[str]
 
 
 def analyse(doc: SearchDoc, text: list[str]) -> Analysed:
-    """The terms of each field of one document, given the terms of its text, and its title
-    prefixes (the title's words are split once for both)."""
+    """The terms of each field of one document, given the terms of its text, and its title's
+    words (split once for both)."""
     title_words = words(doc.title)
     variant_words = words(" ".join(doc.variants)) if doc.variants else []
     title = word_terms(title_words)
@@ -66,7 +68,7 @@ def analyse(doc: SearchDoc, text: list[str]) -> Analysed:
         "text": text + year,
         "id": ids,
     }
-    return Analysed(fields, prefix_terms([*title_words, *variant_words]))
+    return Analysed(fields, [*title_words, *variant_words])
 
 
 def average_lengths(per_doc: Sequence[dict[str, list[str]]]) -> dict[str, float]:
@@ -96,72 +98,85 @@ def doc_levels(fields: dict[str, list[str]], averages: dict[str, float]) -> dict
     Fields are added longest first. Most terms are in the longest field only (the abstract of
     a paper): their level depends only on how often they occur there, so it is looked up per
     count, in C; the terms of the other fields are added up one by one."""
-    present = [f for f in sorted(FIELDS, key=lambda f: -len(fields[f.name])) if fields[f.name]]
+    present = [f for f in FIELDS if fields[f.name]]
     if not present:
         return {}
+    present.sort(key=lambda f: -len(fields[f.name]))
     longest, *others = present
     counts = count_terms(fields[longest.name])
-    share = _shares(longest, counts, fields, averages)
+    norm = _norm(longest, fields, averages)
+    share = {count: longest.weight * count / norm for count in set(counts.values())}
     flag = NAMED_FLAG if longest.name in NAME_FIELDS else 0
-    level = {count: _level(tf) + flag for count, tf in share.items()}
+    level = {count: LEVELS[tf] + flag for count, tf in share.items()}
     levels = dict(zip(counts, map(level.__getitem__, counts.values()), strict=True))
+    if not others:
+        return levels
     added: dict[str, float] = {}
-    named: set[str] = set()
+    named = set(counts) if flag else set()
     for field in others:
         field_counts = count_terms(fields[field.name])
-        field_share = _shares(field, field_counts, fields, averages)
+        norm = _norm(field, fields, averages)
         for term, count in field_counts.items():
-            if term not in added:
-                known = counts.get(term)
-                added[term] = share[known] if known is not None else 0.0
-            added[term] += field_share[count]
+            tf = added.get(term)
+            if tf is None:  # a term of the longest field starts from its share there
+                tf = share.get(counts.get(term, 0), 0.0)
+            added[term] = tf + field.weight * count / norm
         if field.name in NAME_FIELDS:
             named.update(field_counts)
-    if flag:
-        named.update(counts)
     for term, tf in added.items():
-        levels[term] = _level(tf) + (NAMED_FLAG if term in named else 0)
+        levels[term] = LEVELS[tf] + (NAMED_FLAG if term in named else 0)
     return levels
 
 
-def _shares(
-    field: Field, counts: dict[str, int], fields: dict[str, list[str]], averages: dict[str, float]
-) -> dict[int, float]:
-    """What one occurrence count in ``field`` adds to a term's frequency (most terms occur once
-    or twice: each count is computed once)."""
+def _norm(field: Field, fields: dict[str, list[str]], averages: dict[str, float]) -> float:
+    """BM25's length normalisation of one field of a document."""
     length = len(fields[field.name])
-    norm = 1 - field.length_norm + field.length_norm * length / averages[field.name]
-    return {count: field.weight * count / norm for count in set(counts.values())}
+    return 1 - field.length_norm + field.length_norm * length / averages[field.name]
 
 
-@functools.lru_cache(maxsize=4096)
-def _level(tf: float) -> int:
-    return quantize_weight(tf / (K1 + tf), named=False)
+class LevelTable(dict[float, int]):
+    """The weight level (without the name flag) of each ``tf``, worked out the first time it is
+    seen: documents share lengths and counts, so a few thousand values cover a corpus."""
+
+    def __missing__(self, tf: float) -> int:
+        level = self[tf] = quantize_weight(tf / (K1 + tf), named=False)
+        return level
 
 
-def prefix_terms(title_words: list[str]) -> set[str]:
-    """Pseudo-terms for the 1- to 3-letter starts of title words (``se~`` for "searching"),
-    so a half-typed last word narrows results by title even when it has many completions."""
+LEVELS = LevelTable()
+
+
+def word_prefixes(word: str) -> tuple[str, ...]:
+    """The title-prefix pseudo-terms of one word: its 1- to 3-letter starts (``se~`` for
+    "searching"), so a half-typed last word narrows results by title even when it has many
+    completions."""
+    return tuple(word[:n] + PREFIX_MARK for n in TITLE_PREFIX_LENGTHS if len(word) > n)
+
+
+def title_prefix_docs(title_words: Sequence[Sequence[str]]) -> dict[str, list[int]]:
+    """Each title-prefix pseudo-term with the ascending ids of the documents whose title has
+    it, given each document's title words. Documents share words, and words share prefixes:
+    the documents are listed once per word, then merged per prefix."""
+    docs_of_word: defaultdict[str, list[int]] = defaultdict(list)
+    for doc_id, found in enumerate(title_words):
+        for word in set(found):
+            docs_of_word[word].append(doc_id)
+    lists: defaultdict[str, list[list[int]]] = defaultdict(list)
+    for word, doc_ids in docs_of_word.items():
+        for prefix in word_prefixes(word):
+            lists[prefix].append(doc_ids)
     return {
-        word[:length] + PREFIX_MARK
-        for word in set(title_words)
-        for length in TITLE_PREFIX_LENGTHS
-        if len(word) > length
+        prefix: found[0] if len(found) == 1 else sorted(set(chain.from_iterable(found)))
+        for prefix, found in lists.items()
     }
 
 
-def all_doc_levels(
-    docs: Sequence[SearchDoc], texts: Sequence[list[str]]
-) -> Iterator[dict[str, int]]:
-    """Every document's terms with their stored weight level (name flag included), given the
-    terms of each document's text, one document at a time (they are inverted as they come)."""
-    analysed = [analyse(doc, text) for doc, text in zip(docs, texts, strict=True)]
+def all_doc_levels(analysed: Sequence[Analysed]) -> Iterator[dict[str, int]]:
+    """Every document's terms with their stored weight level (name flag included), one
+    document at a time (they are inverted as they come)."""
     averages = average_lengths([a.fields for a in analysed])
-    prefix_level = quantize_weight(TITLE_PREFIX_WEIGHT, named=True)
     for found in analysed:
-        levels = doc_levels(found.fields, averages)
-        levels.update(dict.fromkeys(found.prefixes, prefix_level))
-        yield levels
+        yield doc_levels(found.fields, averages)
 
 
 def common_over(doc_count: int) -> float:

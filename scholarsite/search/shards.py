@@ -23,10 +23,17 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from scholarsite.search import SearchDoc
-from scholarsite.search.encode import PostingList, encode_varints, invert
+from scholarsite.search.encode import PostingList, encode_doc_ids, encode_varints, invert
 from scholarsite.search.fold import terms
 from scholarsite.search.pairs import pair_filter
-from scholarsite.search.rank import COMMON_LEVEL, all_doc_levels, common_over
+from scholarsite.search.rank import (
+    COMMON_LEVEL,
+    PREFIX_LEVEL,
+    all_doc_levels,
+    analyse,
+    common_over,
+    title_prefix_docs,
+)
 
 INDEX_DIR = "search/idx"
 REGISTER = "scholarsiteSearchIndex"
@@ -53,8 +60,11 @@ def sort_docs(docs: Sequence[SearchDoc]) -> list[SearchDoc]:
 
 def collect_postings(docs: Sequence[SearchDoc], texts: Sequence[list[str]]) -> Postings:
     """Every term's posting list, given each document's text terms."""
-    levels = all_doc_levels(docs, texts)
-    return invert(levels, common_over(len(docs)), COMMON_LEVEL)
+    analysed = [analyse(doc, text) for doc, text in zip(docs, texts, strict=True)]
+    postings = invert(all_doc_levels(analysed), common_over(len(docs)), COMMON_LEVEL)
+    prefixes = title_prefix_docs([found.title_words for found in analysed])
+    postings.update({t: encode_doc_ids(ids, PREFIX_LEVEL) for t, ids in prefixes.items()})
+    return postings
 
 
 def pack_postings(postings: Postings) -> PostingShards:

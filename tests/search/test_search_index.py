@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 import zlib
 from dataclasses import replace
+from itertools import pairwise
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scholarsite.search import SearchDoc, build_search_index
 from scholarsite.search.encode import NAMED_FLAG, decode_postings
@@ -190,6 +194,17 @@ def test_pair_filter_holds_adjacent_words_of_the_abstract() -> None:
     assert not may_hold_pair(encoded, "gene", "sparse")
     assert not may_hold_pair(pair_filter(terms("")), "sparse", "gene")
     assert not may_hold_pair(pair_filter(["alone"]), "alone", "alone")
+
+
+@given(st.lists(st.sampled_from(["gene", "sparse", "łódź", "2410.21276", "a", "long"])))
+def test_pair_filter_sets_the_three_bits_of_each_pair_and_no_other(words: list[str]) -> None:
+    bits = 0
+    for first, second in pairwise(words):
+        value = pair_hash(first, second)
+        bits |= 1 << (value & 511) | 1 << (value >> 9 & 511) | 1 << (value >> 18 & 511)
+    encoded = pair_filter(words)
+    raw = base64.b64decode(encoded + "=" * (-len(encoded) % 4)) if encoded else b""
+    assert raw == (bits.to_bytes(64, "little") if len(words) > 1 else b"")
 
 
 def test_pair_hash_is_crc32_of_the_utf8_pair() -> None:

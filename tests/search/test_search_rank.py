@@ -8,7 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scholarsite.search.encode import NAMED_FLAG, quantize_weight
-from scholarsite.search.rank import FIELDS, K1, NAME_FIELDS, doc_levels
+from scholarsite.search.rank import (
+    FIELDS,
+    K1,
+    NAME_FIELDS,
+    PREFIX_MARK,
+    doc_levels,
+    title_prefix_docs,
+)
 
 TERMS = st.sampled_from(["model", "data", "lu", "cheng", "2410.21276", "learn", "graph"])
 
@@ -37,3 +44,15 @@ def test_levels_are_bm25f_as_defined(
     fields: dict[str, list[str]], averages: dict[str, float]
 ) -> None:
     assert doc_levels(fields, averages) == defined_levels(fields, averages)
+
+
+@given(st.lists(st.lists(st.sampled_from(["search", "se", "s", "sea", "graph", "of", "łódź"]))))
+def test_title_prefixes_list_each_document_holding_them_once_in_order(
+    titles: list[list[str]],
+) -> None:
+    defined: dict[str, list[int]] = {}
+    for doc_id, words in enumerate(titles):
+        held = {word[:n] + PREFIX_MARK for word in words for n in (1, 2, 3) if len(word) > n}
+        for prefix in sorted(held):
+            defined.setdefault(prefix, []).append(doc_id)
+    assert title_prefix_docs(titles) == defined
