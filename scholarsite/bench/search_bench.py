@@ -272,7 +272,7 @@ class IndexCost:
     own: tuple[float, float]
 
 
-def index_cost(source: Path, workdir: Path, rounds: int = 3) -> IndexCost:
+def index_cost(source: Path, workdir: Path, rounds: int = 5) -> IndexCost:
     """Cold builds without the search index and with it, alternating, each into a new
     directory: what the index adds to a build (it is made while workers render pages, so its
     own duration overstates that). The CPU time is steadier than the wall time on a shared

@@ -56,6 +56,7 @@ MAX_TERM_LENGTH = 40
 TOKEN_PATTERN = re.compile(r"[0-9]{4}\.[0-9]+|[^\W_]+")
 # The same tokens in folded ASCII text (lower case), found faster.
 ASCII_TOKEN_PATTERN = re.compile(r"[0-9]{4}\.[0-9]+|[a-z0-9]+", re.ASCII)
+ARXIV_VERSION = re.compile(r"v\d+$")
 
 
 SPECIAL_TABLE = str.maketrans(SPECIAL_LETTERS)
@@ -149,4 +150,4 @@ def name_terms(name: str) -> tuple[str, ...]:
 
 def arxiv_term(arxiv: str) -> str:
     """The term an arXiv identifier is found by: folded, version dropped (``2410.21276v2``)."""
-    return re.sub(r"v\d+$", "", fold(arxiv.strip()))
+    return ARXIV_VERSION.sub("", fold(arxiv.strip()))

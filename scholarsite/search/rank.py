@@ -64,11 +64,11 @@ def analyse(doc: SearchDoc, text: list[str]) -> Analysed:
     year = [str(doc.year)] if doc.year is not None else []
     fields = {
         "title": title + variants,  # another spelling adds its new words, not weight
-        "authors": [t for name in doc.authors for t in name_terms(name)],
+        "authors": list(chain.from_iterable(map(name_terms, doc.authors))),
         "text": text + year,
         "id": ids,
     }
-    return Analysed(fields, [*title_words, *variant_words])
+    return Analysed(fields, title_words + variant_words)
 
 
 def average_lengths(per_doc: Sequence[dict[str, list[str]]]) -> dict[str, float]:
