@@ -31,8 +31,8 @@ CHART_BAR = 14
 CHART_HEIGHT = 40
 
 
-@dataclass(frozen=True)
-class PersonRef:
+# Tuples: a rebuild compares every summary with the last build's, and tuples compare in C.
+class PersonRef(NamedTuple):
     id: str
     name: str
     url: str
@@ -40,8 +40,7 @@ class PersonRef:
     citation: str
 
 
-@dataclass(frozen=True)
-class PaperSummary:
+class PaperSummary(NamedTuple):
     id: str
     url: str
     title: str
