@@ -112,11 +112,11 @@ def _model(
     profiles: list[RawProfile], curation: Curation, last: tuple[Corpus, ModelSource] | None
 ) -> tuple[Corpus, ModelSource, frozenset[str] | None]:
     """The model, what it is made from, and the papers whose abstracts alone changed when it
-    is the last model updated (None when it was built)."""
+    is the last model updated for new abstracts (None when it was built, or titles changed)."""
     parsed = {p.file: p for p in profiles}  # the cache's: the same objects until bytes change
     update = updated_corpus(*last, parsed, curation) if last is not None else None
-    if update is not None:
-        return update.corpus, update.source, update.papers
+    if update is not None:  # with new titles, pages beyond those papers' own may change
+        return update.corpus, update.source, None if update.retitled else update.papers
     source = ModelSource.of(parsed, curation, last[1] if last is not None else None)
     own = [p.copy() for p in profiles]  # curation changes profiles the cache keeps
     return build_corpus(own, curation), source, None

@@ -271,12 +271,12 @@ def _assemble(profiles: Sequence[RawProfile], curation: Curation) -> Corpus:
     paper_ids = assign_unique(_paper_slug(d.records) for d in drafts)
     person_ids = _person_ids(people)
     papers = [_paper(d, pid, person_ids) for d, pid in zip(drafts, paper_ids, strict=True)]
-    papers.sort(key=_newest_first)
+    papers.sort(key=newest_first)
     persons = _persons(people, papers, person_ids)
     return Corpus.of(papers, persons, people.problems)
 
 
-def _newest_first(paper: Paper) -> tuple[int, str]:
+def newest_first(paper: Paper) -> tuple[int, str]:
     return (-(paper.year or 0), paper.id)
 
 

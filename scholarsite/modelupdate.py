@@ -1,24 +1,27 @@
-"""The last build's model, updated instead of built again, when only abstracts changed.
+"""The last build's model, updated instead of built again, when only abstracts or titles changed.
 
 Building the model (:mod:`scholarsite.model`) merges every record of every dump; at 10,000 papers
 that takes most of a second, and the preview server would pay it on every save. The commonest
-edit, though, changes a few words of one abstract. When the only difference from the dumps of
-the last build is the abstract text of some records, and neither a merge (records of one work
-merge on equal abstracts), an id, a curation fix nor a warning can depend on that text, the new
-model is the old one with those papers' abstracts replaced. For any other change
+edits, though, change a few words of one abstract or one title. When the only difference from
+the dumps of the last build is the abstract or title text of some records, and neither a merge
+(records of one work merge on equal abstracts), a curation fix nor a warning can depend on that
+text, the new model is the old one with those papers' abstracts and titles replaced. A new title
+may give its paper a new id (ids are made from titles): it is taken when no other paper's id can
+depend on it, and the papers are put in order again. For any other change
 :func:`updated_corpus` returns None and the build makes the model from scratch.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from scholarsite.corpus import RawProfile, RawRecord
 from scholarsite.corpus.arxiv import normalize_id
 from scholarsite.curation import Curation
-from scholarsite.model import Corpus, Paper
-from scholarsite.naming import abstract_key
+from scholarsite.model import Corpus, Paper, newest_first
+from scholarsite.naming import abstract_key, slugify
 
 # The records that have one abstract key: (file, line, arXiv id without version or None).
 KeyedRecords = dict[str, tuple[tuple[str, int, str | None], ...]]
@@ -67,19 +70,20 @@ class ModelUpdate:
     corpus: Corpus
     source: ModelSource
     papers: frozenset[str]  # the ids of the papers whose abstract changed
+    retitled: bool  # some title changed: the pages showing it, and maybe ids and order, too
 
 
 def updated_corpus(
     corpus: Corpus, last: ModelSource, parsed: Mapping[str, RawProfile], curation: Curation
 ) -> ModelUpdate | None:
     """``corpus`` (made from ``last``) updated to the dumps ``parsed`` now, or None when the
-    change is more than abstract text or something else may depend on that text."""
+    change is more than abstract and title text or something else may depend on that text."""
     if curation != last.curation or parsed.keys() != last.parsed.keys():
         return None
     edits: list[tuple[RawRecord, RawRecord]] = []
     for file, profile in parsed.items():
         if profile is not last.parsed[file]:
-            found = abstract_edits(last.parsed[file], profile)
+            found = text_edits(last.parsed[file], profile)
             if found is None:
                 return None
             edits += found
@@ -89,17 +93,23 @@ def updated_corpus(
             return None
         if not rekey(keys, before, after):
             return None
-    papers = _new_abstracts(corpus, parsed, edits)
+    papers = _new_texts(corpus, last.parsed, parsed, edits, curation)
     if papers is None:
         return None
-    updated = Corpus.of(
-        (papers.get(p.id, p) for p in corpus.papers), corpus.people, corpus.problems
+    retitled = any(papers[p.id].title != p.title for p in corpus.papers if p.id in papers)
+    updated = (
+        _renamed(corpus, papers)
+        if retitled
+        else Corpus.of((papers.get(p.id, p) for p in corpus.papers), corpus.people, corpus.problems)
     )
-    return ModelUpdate(updated, ModelSource(parsed, curation, keys), frozenset(papers))
+    old = corpus.papers_by_id
+    abstracts = frozenset(pid for pid, new in papers.items() if new.abstract != old[pid].abstract)
+    return ModelUpdate(updated, ModelSource(parsed, curation, keys), abstracts, retitled)
 
 
-def abstract_edits(old: RawProfile, new: RawProfile) -> list[tuple[RawRecord, RawRecord]] | None:
-    """The records of one dump whose abstract alone changed, or None if anything else did."""
+def text_edits(old: RawProfile, new: RawProfile) -> list[tuple[RawRecord, RawRecord]] | None:
+    """The records of one dump whose abstract or title alone changed, or None if anything else
+    did."""
     same_header = (old.layout, old.owner, old.owner_line) == (new.layout, new.owner, new.owner_line)
     if not same_header or old.problems != new.problems or len(old.records) != len(new.records):
         return None
@@ -107,7 +117,7 @@ def abstract_edits(old: RawProfile, new: RawProfile) -> list[tuple[RawRecord, Ra
     for before, after in zip(old.records, new.records, strict=True):
         if before == after:
             continue
-        if replace(before, abstract=after.abstract) != after:
+        if replace(before, abstract=after.abstract, title=after.title) != after:
             return None
         edits.append((before, after))
     return edits
@@ -138,11 +148,18 @@ def rekey(keys: KeyedRecords, before: RawRecord, after: RawRecord) -> bool:
     return True
 
 
-def _new_abstracts(
-    corpus: Corpus, parsed: Mapping[str, RawProfile], edits: list[tuple[RawRecord, RawRecord]]
+def _new_texts(
+    corpus: Corpus,
+    last: Mapping[str, RawProfile],
+    parsed: Mapping[str, RawProfile],
+    edits: list[tuple[RawRecord, RawRecord]],
+    curation: Curation,
 ) -> dict[str, Paper] | None:
-    """The papers of the edited records with their abstracts as the records now give them; None
-    for an untitled paper (its id and title are made from its abstract)."""
+    """The papers of the edited records with their abstracts and titles as the records now give
+    them (``last``: the dumps as parsed before), keyed by their id in ``corpus``; None when the
+    change may be more than that: an untitled paper (its id and title are made from its
+    abstract), or a new title that curation may override or whose id is not sure
+    (:func:`_new_id`)."""
     if not edits:
         return {}
     edited = {(after.file, after.line) for _, after in edits}
@@ -154,9 +171,79 @@ def _new_abstracts(
             return None
         records = [_record_at(parsed, s.file, s.line) for s in paper.sources]
         abstract = " ".join(next((r.abstract for r in records if r.abstract), "").split())
-        if abstract != paper.abstract:
+        earlier = [_record_at(last, s.file, s.line) for s in paper.sources]
+        before, title = _title(earlier), _title(records)
+        if title != before:
+            new_id = _new_id(corpus, paper, before, title, curation)
+            if new_id is None:
+                return None
+            changed[paper.id] = replace(paper, id=new_id, title=title, abstract=abstract)
+        elif abstract != paper.abstract:
             changed[paper.id] = replace(paper, abstract=abstract)
     return changed
+
+
+SUFFIXED = re.compile(r"-[0-9]+$")
+
+
+def _new_id(
+    corpus: Corpus, paper: Paper, before: str | None, title: str | None, curation: Curation
+) -> str | None:
+    """The id a cold build would give ``paper`` when its records' title changes from ``before``
+    to ``title``, when that is sure to change no other paper's id and curation has no say;
+    else None. Ids are slugs of the records' titles, repeats suffixed in order
+    (:func:`~scholarsite.naming.assign_unique`), and curation may match a paper by that id. So
+    the id follows the title when the paper shows its records' title, no curation fix names
+    either slug by id, neither slug is suffixed or could be a suffixed one, and no other paper
+    has either slug, with or without a suffix."""
+    if before is None or title is None or paper.title != before:
+        return None  # untitled before or after, or curation gave the title
+    old, new = slugify(before, "paper"), slugify(title, "paper")
+    if any(fix.match_id in (old, new, paper.id) for fix in curation.papers):
+        return None
+    if old == new:
+        return paper.id
+    if paper.id != old or SUFFIXED.search(old) or SUFFIXED.search(new):
+        return None
+    if new in corpus.papers_by_id or any(
+        _suffix_of(pid, (old, new)) for pid in corpus.papers_by_id
+    ):
+        return None
+    return new
+
+
+def _suffix_of(pid: str, slugs: tuple[str, ...]) -> bool:
+    """Whether ``pid`` is one of ``slugs`` with a repeat suffix (``tony-2`` of ``tony``)."""
+    base, dash, number = pid.rpartition("-")
+    return bool(dash) and number.isdigit() and base in slugs
+
+
+def _renamed(corpus: Corpus, papers: dict[str, Paper]) -> Corpus:
+    """``corpus`` with ``papers`` (keyed by their old id) in place, in the model's order again,
+    and each person's papers renamed and in that order too."""
+    ordered = sorted((papers.get(p.id, p) for p in corpus.papers), key=newest_first)
+    renames = {old: new.id for old, new in papers.items() if new.id != old}
+    if not renames:
+        return Corpus.of(ordered, corpus.people, corpus.problems)
+    position = {p.id: n for n, p in enumerate(ordered)}
+    touched = {pid for old in renames for pid in (*papers[old].authors, *papers[old].profiles)}
+    people = [
+        replace(
+            person,
+            papers=tuple(
+                sorted((renames.get(p, p) for p in person.papers), key=position.__getitem__)
+            ),
+        )
+        if person.id in touched
+        else person
+        for person in corpus.people
+    ]
+    return Corpus.of(ordered, people, corpus.problems)
+
+
+def _title(records: Iterable[RawRecord]) -> str | None:
+    """A paper's title as its records give it: the first they have (as the model takes it)."""
+    return next((r.title for r in records if r.title), None)
 
 
 def _record_at(parsed: Mapping[str, RawProfile], file: str, line: int) -> RawRecord:

@@ -209,6 +209,8 @@ edits = st.lists(
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sequence=edits)
 @example(sequence=[("word", 0, 6)])  # an abstract
+# A title (the paper's id follows it), then an abstract, both updating the model in place.
+@example(sequence=[("word", 0, 4), ("word", 0, 6)])
 # An abstract updated in place, the model built again (curation), then in place again.
 @example(sequence=[("word", 0, 6), ("curated title", 1, 0), ("word", 0, 6 + 31)])
 # The 418-author list: its 8th and 9th authors swap places (no name or count changes).

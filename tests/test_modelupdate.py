@@ -1,4 +1,5 @@
-"""The model updated instead of rebuilt when only abstracts changed, and rebuilt otherwise."""
+"""The model updated instead of rebuilt when only abstracts or titles changed, and rebuilt
+otherwise."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import pytest
 
 from scholarsite.build import BuildOptions, SiteInput, build_site, read_site
 from scholarsite.corpus import DumpCache, RawRecord
+from scholarsite.model import Paper, Source
 from scholarsite.modelupdate import KeyedRecords, rekey
-from scholarsite.naming import abstract_key
+from scholarsite.naming import abstract_key, slugify
 
 
 def preview_reads(source: Path) -> tuple[DumpCache, SiteInput]:
@@ -107,12 +109,77 @@ def copy_abstract(source: Path, site: SiteInput) -> None:
     rewrite_abstract(source, first, second.abstract)
 
 
-def retitle(source: Path, site: SiteInput) -> None:
-    record = records(site, source, titled=True)[0]
+def in_place(last: SiteInput, site: SiteInput) -> bool:
+    """Whether the model was updated (papers it did not change are the last model's objects)
+    rather than built again (every paper a new object)."""
+    kept = [p for p in site.corpus.papers if p is last.corpus.papers_by_id.get(p.id)]
+    return len(kept) >= len(site.corpus.papers) - 1
+
+
+def uncurated_record(site: SiteInput, source: Path) -> RawRecord:
+    """A titled record that is its paper's only source and that no curation fix matches."""
+    sole = {s for p in site.corpus.papers if len(p.sources) == 1 for s in p.sources}
+    return next(
+        r
+        for r in records(site, source, titled=True)
+        if Source(r.file, r.line) in sole and not any(f.matches(r) for f in site.curation.papers)
+    )
+
+
+def retitle(source: Path, site: SiteInput, title: str | None = None) -> None:
+    record = uncurated_record(site, source)
     assert record.title
     dump = source / record.file
     text = dump.read_text(encoding="utf-8")
-    dump.write_text(text.replace(record.title, record.title + " Revisited", 1), encoding="utf-8")
+    new = title if title is not None else "Revisiting " + record.title
+    dump.write_text(text.replace(record.title, new, 1), encoding="utf-8")
+
+
+def paper_of(site: SiteInput, record: RawRecord) -> Paper:
+    where = Source(record.file, record.line)
+    return next(p for p in site.corpus.papers if where in p.sources)
+
+
+def test_a_new_title_updates_the_model_in_place_and_moves_the_paper_to_its_new_id(
+    site_copy: Path,
+) -> None:
+    cache, first = preview_reads(site_copy)
+    record = uncurated_record(first, site_copy)
+    before = paper_of(first, record)
+    retitle(site_copy, first)
+    second = reread(site_copy, cache, first)  # equal to the model built from scratch
+    assert second.new_abstracts is None  # pages beyond the paper's own show its title
+    assert in_place(first, second)
+    after = paper_of(second, record)
+    assert after.title == f"Revisiting {record.title}"
+    assert after.id == slugify(after.title) != before.id
+    assert before.id not in second.corpus.papers_by_id
+    for pid in after.authors:
+        assert after.id in second.corpus.people_by_id[pid].papers
+
+
+def test_a_new_title_of_a_paper_curated_by_id_builds_the_model_again(site_copy: Path) -> None:
+    _, site = preview_reads(site_copy)
+    paper = paper_of(site, uncurated_record(site, site_copy))
+    curation = site_copy / "curation.yaml"
+    fix = f'  - match: {{id: "{paper.id}"}}\n    title: "Curated"\n'
+    text = curation.read_text(encoding="utf-8")
+    curation.write_text(text.replace("\npapers:\n", "\npapers:\n" + fix, 1), encoding="utf-8")
+    cache, first = preview_reads(site_copy)
+    assert paper_of(first, uncurated_record(site, site_copy)).title == "Curated"
+    retitle(site_copy, site)
+    second = reread(site_copy, cache, first)  # the curated title stays
+    assert not in_place(first, second)
+
+
+def test_a_title_whose_id_another_paper_has_builds_the_model_again(site_copy: Path) -> None:
+    cache, first = preview_reads(site_copy)
+    record = uncurated_record(first, site_copy)
+    other = next(p for p in first.corpus.papers if p.title and p != paper_of(first, record))
+    assert other.title
+    retitle(site_copy, first, other.title)  # the same slug: one of the two is suffixed
+    second = reread(site_copy, cache, first)
+    assert not in_place(first, second)
 
 
 def edit_untitled(source: Path, site: SiteInput) -> None:
@@ -138,9 +205,7 @@ def rename_owner(source: Path, site: SiteInput) -> None:
     dump.write_text("".join(lines), encoding="utf-8")
 
 
-@pytest.mark.parametrize(
-    "edit", [copy_abstract, retitle, edit_untitled, start_as_curated, rename_owner]
-)
+@pytest.mark.parametrize("edit", [copy_abstract, edit_untitled, start_as_curated, rename_owner])
 def test_edits_that_more_than_abstract_text_may_depend_on_build_the_model_again(
     site_copy: Path, edit: object
 ) -> None:
@@ -153,6 +218,7 @@ def test_edits_that_more_than_abstract_text_may_depend_on_build_the_model_again(
     edit(site_copy, first)
     second = reread(site_copy, cache, first)
     assert second.new_abstracts is None
+    assert not in_place(first, second)
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -165,7 +231,9 @@ def edit_abstract(source: Path, site: SiteInput) -> None:
     rewrite_abstract(source, record, record.abstract.replace(" the ", " a ", 1))
 
 
-@pytest.mark.parametrize("edit", [edit_abstract, edit_untitled, start_as_curated, rename_owner])
+@pytest.mark.parametrize(
+    "edit", [edit_abstract, retitle, edit_untitled, start_as_curated, rename_owner]
+)
 def test_a_preview_rebuild_after_the_edit_equals_a_cold_build(
     site_copy: Path, tmp_path: Path, edit: object
 ) -> None:
