@@ -129,6 +129,12 @@ def reusable_fragments(old: SiteState, new: SiteState) -> dict[tuple[str, str, s
     }
 
 
+def _listed(corpus: Corpus, pid: str) -> tuple[int, tuple[str, ...], str] | None:
+    """What the lists of people show of one person beyond the reference (name and link)."""
+    person = corpus.people_by_id.get(pid)
+    return None if person is None else (len(person.papers), person.profiles, person.sort_key)
+
+
 def _same_site(old: SiteState, new: SiteState) -> bool:
     """The config and the Markdown pages (every page shows them: title, navigation) unchanged."""
     return old.config == new.config and old.markdown == new.markdown
@@ -166,7 +172,9 @@ def pages_to_render(
     cited = _changed(_cited(before), _cited(corpus)) | keys
     # The list pages show papers and people in order: an order change alone changes them too.
     paper_list = bool(summaries) or list(old.tables.summaries) != list(new.tables.summaries)
-    people_list = bool(people or refs) or list(before.people_by_id) != list(corpus.people_by_id)
+    # They show a person's name, paper count, profiles and initial: not which papers.
+    listed = {pid for pid in people if _listed(before, pid) != _listed(corpus, pid)}
+    people_list = bool(listed or refs) or list(before.people_by_id) != list(corpus.people_by_id)
     lists = {"papers": paper_list, "authors": people_list, "home": paper_list or people_list}
     result = []
     for page in pages:

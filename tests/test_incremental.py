@@ -47,6 +47,7 @@ def test_a_curated_title_renders_its_paper_and_its_authors(site_copy: Path, tmp_
     assert "authors/sam-schoenholz/index.html" in pages
     assert "authors/cheng-lu/index.html" not in pages
     assert {"papers/index.html", "index.html"} <= pages  # the lists show titles
+    assert "authors/index.html" not in pages  # names and counts only: the same
     assert again.rendered < 20
     assert not (
         tmp_path / "live/papers/learn2hop-learned-optimization-on-rough-landscapes"
