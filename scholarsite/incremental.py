@@ -112,8 +112,13 @@ def referenced_templates(source: str) -> frozenset[str]:
 
 
 def _changed(old: Mapping[str, object], new: Mapping[str, object]) -> set[str]:
-    """Keys whose value differs between two mappings (added and removed keys included)."""
-    return {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
+    """Keys whose value differs between two mappings (added and removed keys included). A model
+    updated in place keeps its unchanged objects: the same object needs no comparing."""
+    return {
+        key
+        for key in old.keys() | new.keys()
+        if (before := old.get(key)) is not (after := new.get(key)) and before != after
+    }
 
 
 def reusable_fragments(old: SiteState, new: SiteState) -> dict[tuple[str, str, str], Markup]:
