@@ -174,6 +174,8 @@ def _new_texts(
         earlier = [_record_at(last, s.file, s.line) for s in paper.sources]
         before, title = _title(earlier), _title(records)
         if title != before:
+            if any(fix.matches(r) for fix in curation.papers for r in (*earlier, *records)):
+                return None  # a fix may give the paper its title
             new_id = _new_id(corpus, paper, before, title, curation)
             if new_id is None:
                 return None

@@ -172,6 +172,22 @@ def test_a_new_title_of_a_paper_curated_by_id_builds_the_model_again(site_copy: 
     assert not in_place(first, second)
 
 
+def test_a_new_title_of_a_paper_a_fix_matches_builds_the_model_again(site_copy: Path) -> None:
+    _, site = preview_reads(site_copy)
+    record = uncurated_record(site, site_copy)
+    assert record.abstract and record.title
+    start = " ".join(record.abstract.split()[:6]).replace('"', "")
+    fix = f'  - match: {{abstract_starts: "{start}"}}\n    title: "{record.title}"\n'
+    curation = site_copy / "curation.yaml"
+    text = curation.read_text(encoding="utf-8")
+    curation.write_text(text.replace("\npapers:\n", "\npapers:\n" + fix, 1), encoding="utf-8")
+    cache, first = preview_reads(site_copy)
+    assert paper_of(first, record).title == record.title  # what the fix sets, too
+    retitle(site_copy, site)
+    second = reread(site_copy, cache, first)  # the fix's title stays
+    assert not in_place(first, second)
+
+
 def test_a_title_whose_id_another_paper_has_builds_the_model_again(site_copy: Path) -> None:
     cache, first = preview_reads(site_copy)
     record = uncurated_record(first, site_copy)
