@@ -216,8 +216,8 @@ def _new_id(
 
 def _suffix_of(pid: str, slugs: tuple[str, ...]) -> bool:
     """Whether ``pid`` is one of ``slugs`` with a repeat suffix (``tony-2`` of ``tony``)."""
-    base, dash, number = pid.rpartition("-")
-    return bool(dash) and number.isdigit() and base in slugs
+    suffix = SUFFIXED.search(pid)
+    return suffix is not None and pid[: suffix.start()] in slugs
 
 
 def _renamed(corpus: Corpus, papers: dict[str, Paper]) -> Corpus:
