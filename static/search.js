@@ -346,7 +346,7 @@
   const record = async (meta, id) => (await load("d/" + Math.floor(id / meta.b)))[id % meta.b];
 
   // ---- word-pair filters of abstracts (see scholarsite/search/pairs.py) ----
-  const PAIR_BITS = 512, PAIR_HASHES = 3, PAIR_QUERY_WORDS = 3, TEXT_PHRASE_BOOST = 1.3;
+  const PAIR_BITS = 512, PAIR_HASHES = 3, PAIR_QUERY_WORDS = 3, TEXT_PHRASE_BOOST = 1.3, PAIR_MIX = 0x9e3779b1;
   const CRC_TABLE = new Int32Array(256);
   for (let n = 0; n < 256; n++) {
     let c = n;
@@ -359,9 +359,11 @@
     for (const byte of new TextEncoder().encode(text)) c = CRC_TABLE[(c ^ byte) & 255] ^ (c >>> 8);
     return (c ^ -1) >>> 0;
   };
+  /** The hash of an adjacent pair of terms, as pairs.py computes it. */
+  const pairHash = (a, b) => (crc32(a) ^ Math.imul(crc32(b), PAIR_MIX)) >>> 0;
   const mayHoldPair = (encoded, a, b) => {
     if (!encoded) return false;
-    const raw = atob(encoded), h = crc32(a + " " + b);
+    const raw = atob(encoded), h = pairHash(a, b);
     for (let i = 0; i < PAIR_HASHES; i++) {
       const bit = (h >>> (9 * i)) & (PAIR_BITS - 1);
       if (!((raw.charCodeAt(bit >> 3) >> (bit & 7)) & 1)) return false;
@@ -400,7 +402,7 @@
     return (await load("x/" + Math.floor(id / meta.x)))[id % meta.x];
   };
   const pageHref = (url) => new URL(url + (location.protocol === "file:" && url.endsWith("/") ? "index.html" : ""), root).href;
-  window.scholarsiteSearch = { search, text, fold, words, stem, crc32, mayHoldPair };
+  window.scholarsiteSearch = { search, text, fold, words, stem, pairHash, mayHoldPair };
 
   // ---- rendering: corpus text only ever goes in through text nodes ----
   const el = (tag, attrs, ...children) => {

@@ -6,13 +6,22 @@ the alphabet, every other digit one of the last 32, so numbers need no separator
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from operator import sub
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from scholarsite.search.rank import Weighted
+
+Ints = NDArray[np.int64]
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 DIGIT = {c: i for i, c in enumerate(ALPHABET)}
+ALPHABET_CODES = np.frombuffer(ALPHABET.encode(), dtype=np.uint8)
 WEIGHT_LEVELS = 31
 NAMED_FLAG = 32
 
@@ -69,6 +78,12 @@ def quantize_weight(weight: float, named: bool) -> int:
     return level + (NAMED_FLAG if named else 0)
 
 
+def quantize_weights(weights: NDArray[np.float64], named: NDArray[np.bool_]) -> Ints:
+    """:func:`quantize_weight` of each weight (numpy rounds half to even, as ``round`` does)."""
+    levels = np.clip(np.rint(weights * WEIGHT_LEVELS), 1, WEIGHT_LEVELS).astype(np.int64)
+    return levels + NAMED_FLAG * named
+
+
 def encode_postings(postings: Sequence[tuple[int, int]]) -> str:
     """Sorted ``(doc id, weight level)`` pairs as gap varints, each followed by its level."""
     parts = []
@@ -111,34 +126,46 @@ class PostingList:
     count: int
 
 
-def invert(
-    levels_per_doc: Iterable[Mapping[str, int]],
+def posting_lists(
+    weighted: Weighted,
+    terms: Sequence[str],
     common_over: float = float("inf"),
     common_level: int = 0,
 ) -> dict[str, PostingList]:
-    """Every term's posting list, from each document's ``{term: level}`` in document order.
+    """Every term's posting list, as :func:`encode_postings` writes it, from weighted postings
+    in term and document order (``terms``: each term id's term). A term in over
+    ``common_over`` documents has every level below the name flag set to ``common_level``."""
+    term, doc, level = weighted.term, weighted.doc, weighted.level.copy()
+    if not len(term):
+        return {}
+    starts = np.flatnonzero(np.diff(term, prepend=-1))
+    sizes = np.diff(starts, append=len(term))
+    level[np.repeat(sizes > common_over, sizes) & (level < NAMED_FLAG)] = common_level
+    previous = np.insert(doc[:-1], 0, -1)
+    previous[starts] = -1
+    text, begins = written_postings(doc - previous - 1, level)
+    cuts = [*begins[starts].tolist(), len(text)]
+    return {
+        terms[number]: PostingList(text[begin:end], size)
+        for number, begin, end, size in zip(
+            term[starts].tolist(), cuts, cuts[1:], sizes.tolist(), strict=False
+        )
+    }
 
-    The same text as :func:`encode_postings` of the term's ``(doc id, level)`` pairs, written
-    in one pass over the documents (this runs once per posting, so it is kept lean). A term in
-    over ``common_over`` documents has every level below the name flag set to ``common_level``.
-    """
-    parts: defaultdict[str, list[str]] = defaultdict(list)
-    last: dict[str, int] = {}
-    short = SHORT_VARINTS
-    for doc_id, levels in enumerate(levels_per_doc):
-        for term, level in levels.items():
-            found = parts[term]
-            gap = doc_id - last.get(term, -1) - 1
-            try:
-                found.append(short[gap])
-            except IndexError:
-                found.append(encode_varint(gap))
-            found.append(ALPHABET[level])
-            last[term] = doc_id
-    common = ALPHABET[common_level]
-    lists = {}
-    for term, found in parts.items():
-        if len(found) // 2 > common_over:
-            found[1::2] = [c if DIGIT[c] >= NAMED_FLAG else common for c in found[1::2]]
-        lists[term] = PostingList("".join(found), len(found) // 2)
-    return lists
+
+def written_postings(gaps: Ints, levels: Ints) -> tuple[str, Ints]:
+    """Each gap as a varint followed by the digit of its level, in one text; and where each
+    posting begins in it."""
+    digits = np.ones(len(gaps), dtype=np.int64)
+    rest = gaps >> 5
+    while rest.any():
+        digits += rest > 0
+        rest >>= 5
+    ends = np.cumsum(digits + 1)
+    out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
+    out[ends - 1] = ALPHABET_CODES[levels]
+    for place in range(int(digits.max()) if len(digits) else 0):  # the last digit first
+        has = digits > place
+        digit = gaps[has] >> 5 * place & 31
+        out[ends[has] - 2 - place] = ALPHABET_CODES[digit + (32 if place else 0)]
+    return out.tobytes().decode("ascii"), ends - digits - 1

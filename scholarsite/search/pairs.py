@@ -4,8 +4,10 @@ A Bloom filter per paper (three bits per pair of adjacent index terms) lets the 
 for the few results on screen, whether a long query occurs as a run of words in the abstract,
 without shipping positions for every posting.
 
-A pair ``first second`` sets the bits given by three 9-bit fields of the CRC-32 of its UTF-8
-bytes (``zlib.crc32``, which the client computes with a few lines of JavaScript). The filter
+A pair ``first second`` sets the bits given by three 9-bit fields of its hash: the CRC-32 of
+the first term's UTF-8 bytes, xor the CRC-32 of the second's times ``PAIR_MIX`` (modulo
+2**32). ``static/search.js`` computes the same with ``Math.imul``; the terms' CRCs are
+computed once per term, so a corpus's pairs are hashed in a few array operations. The filter
 is stored as the base-64 text of its 64 bytes, bit ``b`` being bit ``b % 8`` of byte ``b // 8``.
 """
 
@@ -14,18 +16,27 @@ from __future__ import annotations
 import binascii
 import zlib
 from collections.abc import Sequence
-from itertools import pairwise
+
+import numpy as np
+
+from scholarsite.search.vocabulary import Ints, Runs, Vocabulary
 
 FILTER_BITS = 512
 FILTER_BYTES = FILTER_BITS // 8
 FIELD_BITS = 9  # FILTER_BITS == 1 << FIELD_BITS
 FIELD_MASK = FILTER_BITS - 1
-BINARY_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
+PAIR_MIX = 0x9E3779B1  # odd, so the product keeps every bit of the second term's CRC
+WORD_MASK = 0xFFFFFFFF
+CHUNK_DOCS = 4096  # documents whose filters are set at a time (a bit per byte while set)
+
+
+def term_hash(term: str) -> int:
+    return zlib.crc32(term.encode())
 
 
 def pair_hash(first: str, second: str) -> int:
-    """CRC-32 of ``"first second"`` in UTF-8 (the client computes the same)."""
-    return zlib.crc32(f"{first} {second}".encode())
+    """The hash of an adjacent pair of terms (the client computes the same)."""
+    return term_hash(first) ^ (term_hash(second) * PAIR_MIX & WORD_MASK)
 
 
 def hash_bits(value: int) -> tuple[int, int, int]:
@@ -37,18 +48,41 @@ def hash_bits(value: int) -> tuple[int, int, int]:
     )
 
 
+def pair_filters(runs: Runs, terms: Sequence[str]) -> list[str]:
+    """The filter of each document's adjacent term pairs (``""`` for one without pairs), given
+    its terms as ids into ``terms``."""
+    hashes = np.fromiter(map(term_hash, terms), dtype=np.uint64, count=len(terms))
+    docs = runs.docs
+    firsts = np.flatnonzero(docs[1:] == docs[:-1])  # a pair is a term and the next
+    values = hashes[runs.ids[firsts]] ^ (hashes[runs.ids[firsts + 1]] * PAIR_MIX & WORD_MASK)
+    owners = docs[firsts]
+    filters: list[str] = []
+    for start in range(0, len(runs.lengths), CHUNK_DOCS):
+        end = min(start + CHUNK_DOCS, len(runs.lengths))
+        low, high = np.searchsorted(owners, [start, end])
+        raw = _filter_bytes(owners[low:high] - start, values[low:high], end - start)
+        held = runs.lengths[start:end] >= 2
+        filters += [_text(row) if has else "" for row, has in zip(raw, held.tolist(), strict=True)]
+    return filters
+
+
 def pair_filter(terms: Sequence[str]) -> str:
-    """The filter of a text's adjacent term pairs (``""`` without pairs)."""
-    if len(terms) < 2:
-        return ""
-    flags = bytearray(FILTER_BITS)  # one byte per bit: setting one allocates nothing
-    for value in map(zlib.crc32, map(str.encode, map(" ".join, pairwise(terms)))):
-        flags[value & FIELD_MASK] = 1
-        flags[value >> FIELD_BITS & FIELD_MASK] = 1
-        flags[value >> 2 * FIELD_BITS & FIELD_MASK] = 1
-    bits = int(flags.translate(BINARY_DIGITS)[::-1], 2)  # bit 0 is the last digit
-    raw = bits.to_bytes(FILTER_BYTES, "little")
-    return binascii.b2a_base64(raw, newline=False).decode().rstrip("=")
+    """The filter of one document's terms."""
+    vocabulary = Vocabulary.of([terms])
+    return pair_filters(vocabulary.runs([terms]), vocabulary.terms)[0]
+
+
+def _filter_bytes(owners: Ints, values: Ints, count: int) -> np.ndarray:
+    """The filters of ``count`` documents, a row of bytes each, given each pair's document
+    and hash."""
+    bits = np.zeros((count, FILTER_BITS), dtype=bool)
+    for shift in range(0, 3 * FIELD_BITS, FIELD_BITS):
+        bits[owners, (values >> shift & FIELD_MASK).astype(np.int64)] = True
+    return np.packbits(bits, axis=1, bitorder="little")
+
+
+def _text(row: np.ndarray) -> str:
+    return binascii.b2a_base64(row.tobytes(), newline=False).decode().rstrip("=")
 
 
 def may_hold_pair(encoded: str, first: str, second: str) -> bool:

@@ -8,21 +8,26 @@ document frequency stored in the term dictionary.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
 
+import numpy as np
+from numpy.typing import NDArray
+
 from scholarsite.search import SearchDoc
-from scholarsite.search.encode import NAMED_FLAG, quantize_weight
+from scholarsite.search.encode import quantize_weight, quantize_weights
 from scholarsite.search.fold import arxiv_term, name_terms, terms, word_terms, words
+from scholarsite.search.vocabulary import Ints, Runs, Vocabulary
+
+Floats = NDArray[np.float64]
 
 K1 = 1.2
 NAME_FIELDS = frozenset({"title", "authors", "id"})
 PREFIX_MARK = "~"
 TITLE_PREFIX_LENGTHS = (1, 2, 3)
 TITLE_PREFIX_WEIGHT = 0.5
-SHORT_FIELD = 16
 COMMON_SHARE = 0.1
 COMMON_LEVEL = 14  # one occurrence in an abstract of average length: tf 1, tf / (K1 + tf)
 PREFIX_LEVEL = quantize_weight(TITLE_PREFIX_WEIGHT, named=True)
@@ -71,79 +76,70 @@ def analyse(doc: SearchDoc, text: list[str]) -> Analysed:
     return Analysed(fields, title_words + variant_words)
 
 
-def average_lengths(per_doc: Sequence[dict[str, list[str]]]) -> dict[str, float]:
-    """Mean length of each field over the documents where the field is not empty."""
-    averages: dict[str, float] = {}
-    for field in FIELDS:
-        lengths = [len(fields[field.name]) for fields in per_doc if fields[field.name]]
-        averages[field.name] = sum(lengths) / len(lengths) if lengths else 1.0
-    return averages
+@dataclass(frozen=True)
+class Weighted:
+    """Every posting (a term in a document) with the level the index stores for it: the
+    quantized BM25F weight ``tf / (K1 + tf)`` of its field-weighted, length-normalised
+    frequency ``tf``, plus the name flag. Sorted by term id, then document."""
+
+    term: Ints
+    doc: Ints
+    level: Ints
 
 
-def count_terms(tokens: list[str]) -> dict[str, int]:
-    """How often each term occurs (a plain loop beats ``Counter`` on the few words of a title)."""
-    if len(tokens) > SHORT_FIELD:
-        return Counter(tokens)
-    counts: dict[str, int] = {}
-    for token in tokens:
-        counts[token] = counts.get(token, 0) + 1
-    return counts
+def weigh(analysed: Sequence[Analysed], vocabulary: Vocabulary) -> Weighted:
+    """The weighted postings of every document, computed field by field over all documents.
 
-
-def doc_levels(fields: dict[str, list[str]], averages: dict[str, float]) -> dict[str, int]:
-    """Each term of one document with what the index stores: the quantized BM25F weight
-    ``tf / (K1 + tf)`` (:func:`~scholarsite.search.encode.quantize_weight`) of its
-    field-weighted, length-normalised frequency ``tf``, plus the name flag.
-
-    Fields are added longest first. Most terms are in the longest field only (the abstract of
-    a paper): their level depends only on how often they occur there, so it is looked up per
-    count, in C; the terms of the other fields are added up one by one."""
-    present = [f for f in FIELDS if fields[f.name]]
-    if not present:
-        return {}
-    present.sort(key=lambda f: -len(fields[f.name]))
-    longest, *others = present
-    counts = count_terms(fields[longest.name])
-    norm = _norm(longest, fields, averages)
-    share = {count: longest.weight * count / norm for count in set(counts.values())}
-    flag = NAMED_FLAG if longest.name in NAME_FIELDS else 0
-    level = {count: LEVELS[tf] + flag for count, tf in share.items()}
-    levels = dict(zip(counts, map(level.__getitem__, counts.values()), strict=True))
-    if not others:
-        return levels
-    added: dict[str, float] = {}
-    named = set(counts) if flag else set()
-    for field in others:
-        field_counts = count_terms(fields[field.name])
-        norm = _norm(field, fields, averages)
-        for term, count in field_counts.items():
-            tf = added.get(term)
-            if tf is None:  # a term of the longest field starts from its share there
-                tf = share.get(counts.get(term, 0), 0.0)
-            added[term] = tf + field.weight * count / norm
+    A document adds up its fields longest first (ties in ``FIELDS`` order), each occurrence
+    weighted by its field and normalised by the field's length in that document against the
+    field's mean length; the sums are made in that order, so each is the same float as a
+    document-at-a-time loop would make."""
+    width = max(len(vocabulary.terms), 1)
+    per_field = [vocabulary.runs([found.fields[f.name] for found in analysed]) for f in FIELDS]
+    order = np.argsort(-np.stack([runs.lengths for runs in per_field]), axis=0, kind="stable")
+    position = np.empty_like(order)  # position[f, d]: where field f comes in document d's sum
+    position[order, np.arange(len(analysed))] = np.arange(len(FIELDS))[:, None]
+    counted = [_counted(runs, width) for runs in per_field]
+    keys = np.concatenate([found for found, _ in counted])
+    union = _distinct(np.sort(keys))
+    tf = np.zeros(len(union))
+    named = np.zeros(len(union), dtype=bool)
+    places = [np.searchsorted(union, found) for found, _ in counted]
+    shares = [
+        field.weight * counts / _norms(field, runs.lengths)[found // width]
+        for field, runs, (found, counts) in zip(FIELDS, per_field, counted, strict=True)
+    ]
+    for step in range(len(FIELDS)):
+        for number, (found, _) in enumerate(counted):
+            now = position[number][found // width] == step
+            tf[places[number][now]] += shares[number][now]
+    for number, field in enumerate(FIELDS):
         if field.name in NAME_FIELDS:
-            named.update(field_counts)
-    for term, tf in added.items():
-        levels[term] = LEVELS[tf] + (NAMED_FLAG if term in named else 0)
-    return levels
+            named[places[number]] = True
+    level = quantize_weights(tf / (K1 + tf), named)
+    by_term = np.argsort(union % width, kind="stable")
+    return Weighted(union[by_term] % width, union[by_term] // width, level[by_term])
 
 
-def _norm(field: Field, fields: dict[str, list[str]], averages: dict[str, float]) -> float:
-    """BM25's length normalisation of one field of a document."""
-    length = len(fields[field.name])
-    return 1 - field.length_norm + field.length_norm * length / averages[field.name]
+def _counted(runs: Runs, width: int) -> tuple[Ints, Ints]:
+    """Each distinct (document, term) of some runs as the key ``doc * width + term``, in
+    ascending order, and how often it occurs."""
+    keys = np.sort(runs.docs * width + runs.ids)
+    starts = np.flatnonzero(np.diff(keys, prepend=-1))
+    return keys[starts], np.diff(starts, append=len(keys))
 
 
-class LevelTable(dict[float, int]):
-    """The weight level (without the name flag) of each ``tf``, worked out the first time it is
-    seen: documents share lengths and counts, so a few thousand values cover a corpus."""
-
-    def __missing__(self, tf: float) -> int:
-        level = self[tf] = quantize_weight(tf / (K1 + tf), named=False)
-        return level
+def _distinct(ordered: Ints) -> Ints:
+    distinct: Ints = ordered[np.diff(ordered, prepend=-1) != 0]
+    return distinct
 
 
-LEVELS = LevelTable()
+def _norms(field: Field, lengths: Ints) -> Floats:
+    """BM25's length normalisation of one field, per document (the mean is over documents
+    where the field is not empty)."""
+    present = lengths[lengths > 0]
+    average = int(present.sum()) / len(present) if len(present) else 1.0
+    return np.asarray(1 - field.length_norm + field.length_norm * lengths / average, np.float64)
 
 
 def word_prefixes(word: str) -> tuple[str, ...]:
@@ -169,14 +165,6 @@ def title_prefix_docs(title_words: Sequence[Sequence[str]]) -> dict[str, list[in
         prefix: found[0] if len(found) == 1 else sorted(set(chain.from_iterable(found)))
         for prefix, found in lists.items()
     }
-
-
-def all_doc_levels(analysed: Sequence[Analysed]) -> Iterator[dict[str, int]]:
-    """Every document's terms with their stored weight level (name flag included), one
-    document at a time (they are inverted as they come)."""
-    averages = average_lengths([a.fields for a in analysed])
-    for found in analysed:
-        yield doc_levels(found.fields, averages)
 
 
 def common_over(doc_count: int) -> float:

@@ -20,20 +20,22 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import chain, pairwise
 
 from scholarsite.search import SearchDoc
-from scholarsite.search.encode import PostingList, encode_doc_ids, encode_varints, invert
+from scholarsite.search.encode import PostingList, encode_doc_ids, encode_varints, posting_lists
 from scholarsite.search.fold import terms
-from scholarsite.search.pairs import pair_filter
+from scholarsite.search.pairs import pair_filters
 from scholarsite.search.rank import (
     COMMON_LEVEL,
     PREFIX_LEVEL,
-    all_doc_levels,
+    Analysed,
     analyse,
     common_over,
     title_prefix_docs,
+    weigh,
 )
+from scholarsite.search.vocabulary import Vocabulary
 
 INDEX_DIR = "search/idx"
 REGISTER = "scholarsiteSearchIndex"
@@ -58,10 +60,11 @@ def sort_docs(docs: Sequence[SearchDoc]) -> list[SearchDoc]:
     return sorted(docs, key=lambda d: (d.url, d.kind, d.title))
 
 
-def collect_postings(docs: Sequence[SearchDoc], texts: Sequence[list[str]]) -> Postings:
-    """Every term's posting list, given each document's text terms."""
-    analysed = [analyse(doc, text) for doc, text in zip(docs, texts, strict=True)]
-    postings = invert(all_doc_levels(analysed), common_over(len(docs)), COMMON_LEVEL)
+def collect_postings(analysed: Sequence[Analysed], vocabulary: Vocabulary) -> Postings:
+    """Every term's posting list, given each document's terms by field (all in
+    ``vocabulary``)."""
+    weighted = weigh(analysed, vocabulary)
+    postings = posting_lists(weighted, vocabulary.terms, common_over(len(analysed)), COMMON_LEVEL)
     prefixes = title_prefix_docs([found.title_words for found in analysed])
     postings.update({t: encode_doc_ids(ids, PREFIX_LEVEL) for t, ids in prefixes.items()})
     return postings
@@ -110,10 +113,10 @@ def dictionary_shard(terms: Sequence[str], postings: Postings) -> object:
     return {"t": " ".join(terms), "f": encode_varints([postings[t].count for t in terms])}
 
 
-def doc_record(doc: SearchDoc, text: list[str]) -> list[str]:
+def doc_record(doc: SearchDoc, pairs: str) -> list[str]:
     """What a result shows, and the pair filter of its text's terms."""
     kind = "p" if doc.kind == "paper" else "a"
-    return [kind, doc.url, doc.title, doc.detail, pair_filter(text)]
+    return [kind, doc.url, doc.title, doc.detail, pairs]
 
 
 def script(name: str, data: object) -> bytes:
@@ -129,7 +132,9 @@ def write_index(docs: Sequence[SearchDoc]) -> dict[str, bytes]:
     """Every index file, keyed by its path relative to the site root."""
     ordered = sort_docs(docs)
     texts = [terms(d.text) for d in ordered]
-    postings = collect_postings(ordered, texts)
+    analysed = [analyse(doc, text) for doc, text in zip(ordered, texts, strict=True)]
+    vocabulary = Vocabulary.of(chain.from_iterable(a.fields.values() for a in analysed))
+    postings = collect_postings(analysed, vocabulary)
     packed = pack_postings(postings)
     groups = group_by_prefix(sorted(postings))
     files: dict[str, bytes] = {}
@@ -141,7 +146,8 @@ def write_index(docs: Sequence[SearchDoc]) -> dict[str, bytes]:
         add(f"t/{number}", dictionary_shard(members, postings))
     for number, (names, lists) in enumerate(zip(packed.terms, packed.lists, strict=True)):
         add(f"p/{number}", {"t": " ".join(names), "p": lists})
-    records = [doc_record(d, t) for d, t in zip(ordered, texts, strict=True)]
+    filters = pair_filters(vocabulary.runs(texts), vocabulary.terms)
+    records = [doc_record(d, f) for d, f in zip(ordered, filters, strict=True)]
     for number, start in enumerate(range(0, len(records), DOCS_PER_SHARD)):
         add(f"d/{number}", records[start : start + DOCS_PER_SHARD])
     for number, chunk in enumerate(chunks(ordered, TEXTS_PER_SHARD)):

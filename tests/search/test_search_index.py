@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from scholarsite.search import SearchDoc, build_search_index
 from scholarsite.search.encode import NAMED_FLAG, decode_postings
 from scholarsite.search.fold import terms
-from scholarsite.search.pairs import may_hold_pair, pair_filter, pair_hash
+from scholarsite.search.pairs import CHUNK_DOCS, may_hold_pair, pair_filter, pair_filters, pair_hash
 from scholarsite.search.query import (
     Searcher,
     edit_distance,
@@ -26,6 +26,7 @@ from scholarsite.search.query import (
 )
 from scholarsite.search.rank import COMMON_LEVEL
 from scholarsite.search.shards import INDEX_DIR, REGISTER, shortest_separator
+from scholarsite.search.vocabulary import Vocabulary
 
 
 def paper(slug: str, title: str, authors: tuple[str, ...], text: str, **extra: object) -> SearchDoc:
@@ -207,9 +208,21 @@ def test_pair_filter_sets_the_three_bits_of_each_pair_and_no_other(words: list[s
     assert raw == (bits.to_bytes(64, "little") if len(words) > 1 else b"")
 
 
-def test_pair_hash_is_crc32_of_the_utf8_pair() -> None:
-    assert pair_hash("a", "b") == zlib.crc32(b"a b")
-    assert pair_hash("łódź", "gene") == zlib.crc32("łódź gene".encode())
+def test_filters_of_many_documents_are_each_documents_own() -> None:
+    rng = random.Random(7)
+    words = ["gene", "sparse", "łódź", "2410.21276", "a", "long", "model"]
+    texts = [rng.choices(words, k=rng.choice([0, 1, 2, 5, 30])) for _ in range(CHUNK_DOCS + 900)]
+    vocabulary = Vocabulary.of(texts)
+    found = pair_filters(vocabulary.runs(texts), vocabulary.terms)
+    assert found == [pair_filter(text) for text in texts]
+
+
+def test_pair_hash_mixes_the_crc32_of_each_term() -> None:
+    assert pair_hash("a", "b") == zlib.crc32(b"a") ^ (zlib.crc32(b"b") * 0x9E3779B1) % 2**32
+    assert pair_hash("łódź", "gene") == zlib.crc32("łódź".encode()) ^ (
+        zlib.crc32(b"gene") * 0x9E3779B1 % 2**32
+    )
+    assert pair_hash("a", "b") != pair_hash("b", "a")
     assert len(pair_filter(["a", "b"])) == 86  # 64 bytes in base 64, without padding
 
 
