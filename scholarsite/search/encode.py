@@ -8,22 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from operator import sub
-from typing import TYPE_CHECKING
+from itertools import pairwise
 
 import numpy as np
 from numpy.typing import NDArray
 
-if TYPE_CHECKING:
-    from scholarsite.search.rank import Weighted
-
-Ints = NDArray[np.int64]
+from scholarsite.search.vocabulary import Ints
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 DIGIT = {c: i for i, c in enumerate(ALPHABET)}
 ALPHABET_CODES = np.frombuffer(ALPHABET.encode(), dtype=np.uint8)
 WEIGHT_LEVELS = 31
 NAMED_FLAG = 32
+CHUNK_POSTINGS = 1 << 20  # postings written at a time
 
 
 def encode_varint(value: int) -> str:
@@ -39,15 +36,6 @@ def encode_varint(value: int) -> str:
 
 def encode_varints(values: Sequence[int]) -> str:
     return "".join(encode_varint(v) for v in values)
-
-
-LAST_DIGITS, LEADING_DIGITS = ALPHABET[:32], ALPHABET[32:]
-# Every number below 32**3, encoded once and in order: posting gaps are looked up, not computed.
-SHORT_VARINTS = [
-    *LAST_DIGITS,
-    *(a + b for a in LEADING_DIGITS[1:] for b in LAST_DIGITS),
-    *(a + b + c for a in LEADING_DIGITS[1:] for b in LEADING_DIGITS for c in LAST_DIGITS),
-]
 
 
 def read_varint(text: str, start: int) -> tuple[int, int]:
@@ -85,27 +73,14 @@ def quantize_weights(weights: NDArray[np.float64], named: NDArray[np.bool_]) -> 
 
 
 def encode_postings(postings: Sequence[tuple[int, int]]) -> str:
-    """Sorted ``(doc id, weight level)`` pairs as gap varints, each followed by its level."""
+    """Sorted ``(doc id, weight level)`` pairs as gap varints, each followed by its level (the
+    format's definition; :func:`posting_lists` writes many lists at once)."""
     parts = []
     previous = -1
-    short = SHORT_VARINTS
     for doc_id, level in postings:
-        gap = doc_id - previous - 1
-        parts.append(short[gap] if gap < 32**3 else encode_varint(gap))
-        parts.append(ALPHABET[level])
+        parts.append(encode_varint(doc_id - previous - 1) + ALPHABET[level])
         previous = doc_id
     return "".join(parts)
-
-
-def encode_doc_ids(doc_ids: Sequence[int], level: int) -> PostingList:
-    """Ascending document ids that all have one level, as :func:`encode_postings` writes them
-    (computed list-wise: the title-prefix pseudo-terms have long lists of this kind)."""
-    starts = [0, *map((1).__add__, doc_ids[:-1])]  # where each gap counts from
-    gaps = list(map(sub, doc_ids, starts))
-    fast = max(gaps, default=0) < len(SHORT_VARINTS)
-    codes = list(map(SHORT_VARINTS.__getitem__ if fast else encode_varint, gaps))
-    char = ALPHABET[level]
-    return PostingList(char.join(codes) + char if codes else "", len(codes))
 
 
 def decode_postings(text: str) -> Iterator[tuple[int, int]]:
@@ -116,6 +91,16 @@ def decode_postings(text: str) -> Iterator[tuple[int, int]]:
         previous += gap + 1
         yield previous, DIGIT[text[pos]]
         pos += 1
+
+
+@dataclass(frozen=True)
+class Weighted:
+    """Postings (a term in a document) with the level the index stores for each, sorted by
+    term id, then document (:func:`~scholarsite.search.rank.weigh` makes them)."""
+
+    term: Ints
+    doc: Ints
+    level: Ints
 
 
 @dataclass(frozen=True)
@@ -134,10 +119,25 @@ def posting_lists(
 ) -> dict[str, PostingList]:
     """Every term's posting list, as :func:`encode_postings` writes it, from weighted postings
     in term and document order (``terms``: each term id's term). A term in over
-    ``common_over`` documents has every level below the name flag set to ``common_level``."""
+    ``common_over`` documents has every level below the name flag set to ``common_level``.
+    Written about ``CHUNK_POSTINGS`` postings at a time, whole terms each (which bounds the
+    memory)."""
+    count = len(weighted.term)
+    starts = np.flatnonzero(np.diff(weighted.term, prepend=-1))  # where each term begins
+    marks = np.arange(0, count, CHUNK_POSTINGS)
+    chunks = np.unique(starts[np.searchsorted(starts, marks, side="right") - 1]).tolist()
+    lists: dict[str, PostingList] = {}
+    for begin, end in pairwise([*chunks, count]):
+        part = Weighted(*(a[begin:end] for a in (weighted.term, weighted.doc, weighted.level)))
+        lists.update(_lists_of(part, terms, common_over, common_level))
+    return lists
+
+
+def _lists_of(
+    weighted: Weighted, terms: Sequence[str], common_over: float, common_level: int
+) -> dict[str, PostingList]:
+    """:func:`posting_lists` of postings of whole terms."""
     term, doc, level = weighted.term, weighted.doc, weighted.level.copy()
-    if not len(term):
-        return {}
     starts = np.flatnonzero(np.diff(term, prepend=-1))
     sizes = np.diff(starts, append=len(term))
     level[np.repeat(sizes > common_over, sizes) & (level < NAMED_FLAG)] = common_level
@@ -156,12 +156,12 @@ def posting_lists(
 def written_postings(gaps: Ints, levels: Ints) -> tuple[str, Ints]:
     """Each gap as a varint followed by the digit of its level, in one text; and where each
     posting begins in it."""
-    digits = np.ones(len(gaps), dtype=np.int64)
+    digits = np.ones(len(gaps), dtype=np.int8)
     rest = gaps >> 5
     while rest.any():
         digits += rest > 0
         rest >>= 5
-    ends = np.cumsum(digits + 1)
+    ends = np.cumsum(digits + 1, dtype=np.int64)
     out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
     out[ends - 1] = ALPHABET_CODES[levels]
     for place in range(int(digits.max()) if len(digits) else 0):  # the last digit first

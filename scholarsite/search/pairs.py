@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from scholarsite.search.vocabulary import Ints, Runs, Vocabulary
+from scholarsite.search.vocabulary import Ints, Vocabulary
 
 FILTER_BITS = 512
 FILTER_BYTES = FILTER_BITS // 8
@@ -27,7 +27,7 @@ FIELD_BITS = 9  # FILTER_BITS == 1 << FIELD_BITS
 FIELD_MASK = FILTER_BITS - 1
 PAIR_MIX = 0x9E3779B1  # odd, so the product keeps every bit of the second term's CRC
 WORD_MASK = 0xFFFFFFFF
-CHUNK_DOCS = 4096  # documents whose filters are set at a time (a bit per byte while set)
+CHUNK_DOCS = 4096  # texts whose filters are made at a time
 
 
 def term_hash(term: str) -> int:
@@ -48,28 +48,25 @@ def hash_bits(value: int) -> tuple[int, int, int]:
     )
 
 
-def pair_filters(runs: Runs, terms: Sequence[str]) -> list[str]:
-    """The filter of each document's adjacent term pairs (``""`` for one without pairs), given
-    its terms as ids into ``terms``."""
-    hashes = np.fromiter(map(term_hash, terms), dtype=np.uint64, count=len(terms))
-    docs = runs.docs
-    firsts = np.flatnonzero(docs[1:] == docs[:-1])  # a pair is a term and the next
-    values = hashes[runs.ids[firsts]] ^ (hashes[runs.ids[firsts + 1]] * PAIR_MIX & WORD_MASK)
-    owners = docs[firsts]
+def pair_filters(texts: Sequence[Sequence[str]], vocabulary: Vocabulary) -> list[str]:
+    """The filter of each text's adjacent term pairs (``""`` for one without pairs), a chunk
+    of texts at a time (which bounds the memory)."""
+    hashes = np.fromiter(map(term_hash, vocabulary.terms), np.uint64, len(vocabulary.terms))
     filters: list[str] = []
-    for start in range(0, len(runs.lengths), CHUNK_DOCS):
-        end = min(start + CHUNK_DOCS, len(runs.lengths))
-        low, high = np.searchsorted(owners, [start, end])
-        raw = _filter_bytes(owners[low:high] - start, values[low:high], end - start)
-        held = runs.lengths[start:end] >= 2
-        filters += [_text(row) if has else "" for row, has in zip(raw, held.tolist(), strict=True)]
+    for start in range(0, len(texts), CHUNK_DOCS):
+        runs = vocabulary.runs(texts[start : start + CHUNK_DOCS])
+        docs = runs.docs
+        firsts = np.flatnonzero(docs[1:] == docs[:-1])  # a pair is a term and the next
+        values = hashes[runs.ids[firsts]] ^ (hashes[runs.ids[firsts + 1]] * PAIR_MIX & WORD_MASK)
+        raw = _filter_bytes(docs[firsts], values, len(runs.lengths))
+        held = (runs.lengths >= 2).tolist()
+        filters += [_text(row) if has else "" for row, has in zip(raw, held, strict=True)]
     return filters
 
 
 def pair_filter(terms: Sequence[str]) -> str:
     """The filter of one document's terms."""
-    vocabulary = Vocabulary.of([terms])
-    return pair_filters(vocabulary.runs([terms]), vocabulary.terms)[0]
+    return pair_filters([terms], Vocabulary.of([terms]))[0]
 
 
 def _filter_bytes(owners: Ints, values: Ints, count: int) -> np.ndarray:

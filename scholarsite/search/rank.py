@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from scholarsite.search import SearchDoc
-from scholarsite.search.encode import quantize_weight, quantize_weights
+from scholarsite.search.encode import Weighted, quantize_weight, quantize_weights
 from scholarsite.search.fold import arxiv_term, name_terms, terms, word_terms, words
 from scholarsite.search.vocabulary import Ints, Runs, Vocabulary
 
@@ -29,6 +29,8 @@ PREFIX_MARK = "~"
 TITLE_PREFIX_LENGTHS = (1, 2, 3)
 TITLE_PREFIX_WEIGHT = 0.5
 COMMON_SHARE = 0.1
+BLOCK_DOCS = 8192  # documents weighed at a time
+LEVEL_SPAN = 64  # levels with the name flag are below this
 COMMON_LEVEL = 14  # one occurrence in an abstract of average length: tf 1, tf / (K1 + tf)
 PREFIX_LEVEL = quantize_weight(TITLE_PREFIX_WEIGHT, named=True)
 
@@ -76,49 +78,66 @@ def analyse(doc: SearchDoc, text: list[str]) -> Analysed:
     return Analysed(fields, title_words + variant_words)
 
 
-@dataclass(frozen=True)
-class Weighted:
-    """Every posting (a term in a document) with the level the index stores for it: the
-    quantized BM25F weight ``tf / (K1 + tf)`` of its field-weighted, length-normalised
-    frequency ``tf``, plus the name flag. Sorted by term id, then document."""
-
-    term: Ints
-    doc: Ints
-    level: Ints
-
-
 def weigh(analysed: Sequence[Analysed], vocabulary: Vocabulary) -> Weighted:
-    """The weighted postings of every document, computed field by field over all documents.
+    """The weighted postings of every document: the level of a term in a document is the
+    quantized BM25F weight ``tf / (K1 + tf)`` of its field-weighted, length-normalised
+    frequency ``tf``, plus the name flag. Computed a block of documents at a time (which
+    bounds the memory), field by field within a block.
 
     A document adds up its fields longest first (ties in ``FIELDS`` order), each occurrence
     weighted by its field and normalised by the field's length in that document against the
     field's mean length; the sums are made in that order, so each is the same float as a
     document-at-a-time loop would make."""
-    width = max(len(vocabulary.terms), 1)
-    per_field = [vocabulary.runs([found.fields[f.name] for found in analysed]) for f in FIELDS]
-    order = np.argsort(-np.stack([runs.lengths for runs in per_field]), axis=0, kind="stable")
+    lengths = np.array(
+        [[len(found.fields[f.name]) for found in analysed] for f in FIELDS], dtype=np.int64
+    ).reshape(len(FIELDS), len(analysed))
+    order = np.argsort(-lengths, axis=0, kind="stable")
     position = np.empty_like(order)  # position[f, d]: where field f comes in document d's sum
     position[order, np.arange(len(analysed))] = np.arange(len(FIELDS))[:, None]
-    counted = [_counted(runs, width) for runs in per_field]
-    keys = np.concatenate([found for found, _ in counted])
-    union = _distinct(np.sort(keys))
+    norms = [_norms(field, lengths[number]) for number, field in enumerate(FIELDS)]
+    blocks = [
+        _weigh_block(analysed, start, vocabulary, norms, position)
+        for start in range(0, len(analysed), BLOCK_DOCS)
+    ]
+    keys = np.concatenate(blocks) if blocks else np.zeros(0, np.int64)
+    del blocks
+    keys.sort()  # by term, then document: (term * documents + document) * LEVEL_SPAN + level
+    level = (keys % LEVEL_SPAN).astype(np.uint8)
+    keys //= LEVEL_SPAN
+    doc = (keys % max(len(analysed), 1)).astype(np.int32)
+    keys //= max(len(analysed), 1)
+    return Weighted(keys.astype(np.int32), doc, level)
+
+
+def _weigh_block(
+    analysed: Sequence[Analysed],
+    start: int,
+    vocabulary: Vocabulary,
+    norms: list[Floats],
+    position: Ints,
+) -> Ints:
+    """The postings of the documents from ``start`` on, for ``BLOCK_DOCS`` documents, each as
+    the number ``(term * documents + document) * LEVEL_SPAN + level``."""
+    block = analysed[start : start + BLOCK_DOCS]
+    width = max(len(vocabulary.terms), 1)
+    counted = [_counted(vocabulary.runs([a.fields[f.name] for a in block]), width) for f in FIELDS]
+    union = _distinct(np.sort(np.concatenate([found for found, _ in counted])))
     tf = np.zeros(len(union))
     named = np.zeros(len(union), dtype=bool)
-    places = [np.searchsorted(union, found) for found, _ in counted]
-    shares = [
-        field.weight * counts / _norms(field, runs.lengths)[found // width]
-        for field, runs, (found, counts) in zip(FIELDS, per_field, counted, strict=True)
-    ]
-    for step in range(len(FIELDS)):
-        for number, (found, _) in enumerate(counted):
-            now = position[number][found // width] == step
-            tf[places[number][now]] += shares[number][now]
-    for number, field in enumerate(FIELDS):
+    adds = []
+    for number, (field, (found, counts)) in enumerate(zip(FIELDS, counted, strict=True)):
+        docs = start + found // width
+        place = np.searchsorted(union, found)
+        adds.append((position[number][docs], place, field.weight * counts / norms[number][docs]))
         if field.name in NAME_FIELDS:
-            named[places[number]] = True
+            named[place] = True
+    for step in range(len(FIELDS)):
+        for at, place, share in adds:
+            now = at == step
+            tf[place[now]] += share[now]
     level = quantize_weights(tf / (K1 + tf), named)
-    by_term = np.argsort(union % width, kind="stable")
-    return Weighted(union[by_term] % width, union[by_term] // width, level[by_term])
+    postings: Ints = ((union % width) * len(analysed) + start + union // width) * LEVEL_SPAN
+    return postings + level
 
 
 def _counted(runs: Runs, width: int) -> tuple[Ints, Ints]:

@@ -22,14 +22,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain, pairwise
 
+import numpy as np
+
 from scholarsite.search import SearchDoc
-from scholarsite.search.encode import PostingList, encode_doc_ids, encode_varints, posting_lists
+from scholarsite.search.encode import PostingList, Weighted, encode_varints, posting_lists
 from scholarsite.search.fold import terms
 from scholarsite.search.pairs import pair_filters
 from scholarsite.search.rank import (
     COMMON_LEVEL,
     PREFIX_LEVEL,
-    Analysed,
     analyse,
     common_over,
     title_prefix_docs,
@@ -60,13 +61,45 @@ def sort_docs(docs: Sequence[SearchDoc]) -> list[SearchDoc]:
     return sorted(docs, key=lambda d: (d.url, d.kind, d.title))
 
 
-def collect_postings(analysed: Sequence[Analysed], vocabulary: Vocabulary) -> Postings:
-    """Every term's posting list, given each document's terms by field (all in
-    ``vocabulary``)."""
-    weighted = weigh(analysed, vocabulary)
-    postings = posting_lists(weighted, vocabulary.terms, common_over(len(analysed)), COMMON_LEVEL)
-    prefixes = title_prefix_docs([found.title_words for found in analysed])
-    postings.update({t: encode_doc_ids(ids, PREFIX_LEVEL) for t, ids in prefixes.items()})
+@dataclass(frozen=True)
+class Weighed:
+    """What the index is written from: its terms, the weighted postings of every document,
+    each document's title words (for the title prefixes) and word-pair filter."""
+
+    vocabulary: Vocabulary
+    postings: Weighted
+    title_words: list[list[str]]
+    filters: list[str]
+
+
+def weigh_docs(ordered: Sequence[SearchDoc]) -> Weighed:
+    """The documents' terms, weighed. Their terms by field, the largest structure the index
+    makes, live only in here: they are freed before the posting lists are written."""
+    texts = [terms(d.text) for d in ordered]
+    analysed = [analyse(doc, text) for doc, text in zip(ordered, texts, strict=True)]
+    vocabulary = Vocabulary.of(chain.from_iterable(a.fields.values() for a in analysed))
+    return Weighed(
+        vocabulary,
+        weigh(analysed, vocabulary),
+        [found.title_words for found in analysed],
+        pair_filters(texts, vocabulary),
+    )
+
+
+def collect_postings(weighed: Weighed) -> Postings:
+    """Every term's posting list, title-prefix pseudo-terms included."""
+    count = len(weighed.title_words)
+    postings = posting_lists(
+        weighed.postings, weighed.vocabulary.terms, common_over(count), COMMON_LEVEL
+    )
+    prefixes = title_prefix_docs(weighed.title_words)
+    sizes = [len(doc_ids) for doc_ids in prefixes.values()]
+    listed = Weighted(
+        np.repeat(np.arange(len(prefixes), dtype=np.int32), sizes),
+        np.fromiter(chain.from_iterable(prefixes.values()), dtype=np.int32, count=sum(sizes)),
+        np.full(sum(sizes), PREFIX_LEVEL, dtype=np.uint8),
+    )
+    postings.update(posting_lists(listed, list(prefixes)))
     return postings
 
 
@@ -131,10 +164,8 @@ def chunks(items: Sequence[SearchDoc], size: int) -> list[Sequence[SearchDoc]]:
 def write_index(docs: Sequence[SearchDoc]) -> dict[str, bytes]:
     """Every index file, keyed by its path relative to the site root."""
     ordered = sort_docs(docs)
-    texts = [terms(d.text) for d in ordered]
-    analysed = [analyse(doc, text) for doc, text in zip(ordered, texts, strict=True)]
-    vocabulary = Vocabulary.of(chain.from_iterable(a.fields.values() for a in analysed))
-    postings = collect_postings(analysed, vocabulary)
+    weighed = weigh_docs(ordered)
+    postings = collect_postings(weighed)
     packed = pack_postings(postings)
     groups = group_by_prefix(sorted(postings))
     files: dict[str, bytes] = {}
@@ -146,8 +177,7 @@ def write_index(docs: Sequence[SearchDoc]) -> dict[str, bytes]:
         add(f"t/{number}", dictionary_shard(members, postings))
     for number, (names, lists) in enumerate(zip(packed.terms, packed.lists, strict=True)):
         add(f"p/{number}", {"t": " ".join(names), "p": lists})
-    filters = pair_filters(vocabulary.runs(texts), vocabulary.terms)
-    records = [doc_record(d, f) for d, f in zip(ordered, filters, strict=True)]
+    records = [doc_record(d, f) for d, f in zip(ordered, weighed.filters, strict=True)]
     for number, start in enumerate(range(0, len(records), DOCS_PER_SHARD)):
         add(f"d/{number}", records[start : start + DOCS_PER_SHARD])
     for number, chunk in enumerate(chunks(ordered, TEXTS_PER_SHARD)):

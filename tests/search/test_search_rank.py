@@ -5,6 +5,7 @@ when the term is in a name field."""
 from __future__ import annotations
 
 from dataclasses import astuple
+from unittest.mock import patch
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -52,7 +53,8 @@ def defined_averages(docs: list[dict[str, list[str]]]) -> dict[str, float]:
 def test_levels_are_bm25f_as_defined(docs: list[dict[str, list[str]]]) -> None:
     analysed = [Analysed(fields, []) for fields in docs]
     vocabulary = Vocabulary.of(tokens for fields in docs for tokens in fields.values())
-    weighted = weigh(analysed, vocabulary)
+    with patch("scholarsite.search.rank.BLOCK_DOCS", 3):  # documents in several blocks
+        weighted = weigh(analysed, vocabulary)
     found: dict[int, dict[str, int]] = {}
     postings = list(zip(*(a.tolist() for a in astuple(weighted)), strict=True))
     for term, doc, level in postings:
