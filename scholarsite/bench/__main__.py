@@ -75,8 +75,9 @@ def process_tree(root: int) -> list[int]:
 def child_pids(pid: int) -> list[int]:
     children: list[int] = []
     try:
-        for task in os.scandir(f"/proc/{pid}/task"):
-            children += [int(c) for c in Path(task.path, "children").read_text().split()]
+        with os.scandir(f"/proc/{pid}/task") as tasks:  # closed even when a read fails
+            for task in tasks:
+                children += [int(c) for c in Path(task.path, "children").read_text().split()]
     except OSError:  # the process ended while we looked, or no /proc
         return []
     return children
