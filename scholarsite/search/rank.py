@@ -100,7 +100,7 @@ def weigh(analysed: Sequence[Analysed], vocabulary: Vocabulary) -> Weighted:
         for start in range(0, len(analysed), BLOCK_DOCS)
     ]
     keys = np.concatenate(blocks) if blocks else np.zeros(0, np.int64)
-    del blocks
+    del blocks  # before sorting, which is when the memory peaks
     keys.sort()  # by term, then document: (term * documents + document) * LEVEL_SPAN + level
     level = (keys % LEVEL_SPAN).astype(np.uint8)
     keys //= LEVEL_SPAN
