@@ -22,7 +22,6 @@ import numpy as np
 from scholarsite.search.vocabulary import Ints, Vocabulary
 
 FILTER_BITS = 512
-FILTER_BYTES = FILTER_BITS // 8
 FIELD_BITS = 9  # FILTER_BITS == 1 << FIELD_BITS
 FIELD_MASK = FILTER_BITS - 1
 PAIR_MIX = 0x9E3779B1  # odd, so the product keeps every bit of the second term's CRC
