@@ -62,7 +62,7 @@ def sort_docs(docs: Sequence[SearchDoc]) -> list[SearchDoc]:
 
 
 @dataclass(frozen=True)
-class Weighed:
+class IndexSource:
     """What the index is written from: its terms, the weighted postings of every document,
     each document's title words (for the title prefixes) and word-pair filter."""
 
@@ -72,13 +72,13 @@ class Weighed:
     filters: list[str]
 
 
-def weigh_docs(ordered: Sequence[SearchDoc]) -> Weighed:
+def weigh_docs(ordered: Sequence[SearchDoc]) -> IndexSource:
     """The documents' terms, weighed. Their terms by field, the largest structure the index
     makes, live only in here: they are freed before the posting lists are written."""
     texts = [terms(d.text) for d in ordered]
     analysed = [analyse(doc, text) for doc, text in zip(ordered, texts, strict=True)]
     vocabulary = Vocabulary.of(chain.from_iterable(a.fields.values() for a in analysed))
-    return Weighed(
+    return IndexSource(
         vocabulary,
         weigh(analysed, vocabulary),
         [found.title_words for found in analysed],
@@ -86,13 +86,13 @@ def weigh_docs(ordered: Sequence[SearchDoc]) -> Weighed:
     )
 
 
-def collect_postings(weighed: Weighed) -> Postings:
+def collect_postings(source: IndexSource) -> Postings:
     """Every term's posting list, title-prefix pseudo-terms included."""
-    count = len(weighed.title_words)
+    count = len(source.title_words)
     postings = posting_lists(
-        weighed.postings, weighed.vocabulary.terms, common_over(count), COMMON_LEVEL
+        source.postings, source.vocabulary.terms, common_over(count), COMMON_LEVEL
     )
-    prefixes = title_prefix_docs(weighed.title_words)
+    prefixes = title_prefix_docs(source.title_words)
     sizes = [len(doc_ids) for doc_ids in prefixes.values()]
     listed = Weighted(
         np.repeat(np.arange(len(prefixes), dtype=np.int32), sizes),
@@ -164,8 +164,8 @@ def chunks(items: Sequence[SearchDoc], size: int) -> list[Sequence[SearchDoc]]:
 def write_index(docs: Sequence[SearchDoc]) -> dict[str, bytes]:
     """Every index file, keyed by its path relative to the site root."""
     ordered = sort_docs(docs)
-    weighed = weigh_docs(ordered)
-    postings = collect_postings(weighed)
+    source = weigh_docs(ordered)
+    postings = collect_postings(source)
     packed = pack_postings(postings)
     groups = group_by_prefix(sorted(postings))
     files: dict[str, bytes] = {}
@@ -177,7 +177,7 @@ def write_index(docs: Sequence[SearchDoc]) -> dict[str, bytes]:
         add(f"t/{number}", dictionary_shard(members, postings))
     for number, (names, lists) in enumerate(zip(packed.terms, packed.lists, strict=True)):
         add(f"p/{number}", {"t": " ".join(names), "p": lists})
-    records = [doc_record(d, f) for d, f in zip(ordered, weighed.filters, strict=True)]
+    records = [doc_record(d, f) for d, f in zip(ordered, source.filters, strict=True)]
     for number, start in enumerate(range(0, len(records), DOCS_PER_SHARD)):
         add(f"d/{number}", records[start : start + DOCS_PER_SHARD])
     for number, chunk in enumerate(chunks(ordered, TEXTS_PER_SHARD)):
