@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from scholarsite.bench.filesystem import SETTLE_SECONDS, settle
 from scholarsite.bench.hugo_site import hugo_binary, hugo_command, write_hugo_site
 from scholarsite.bench.synth import SynthCorpus, make_corpus, write_synth
 from scholarsite.errors import ScholarsiteError
@@ -207,14 +208,6 @@ class Workspace:
         if output.exists():
             self.trash.mkdir(exist_ok=True)
             output.rename(self.trash / f"{output.name}-{len(list(self.trash.iterdir()))}")
-
-
-def settle(seconds: float) -> None:
-    """Let the filesystem forget recent deletions before the next timed run: ext4 without a
-    journal skips inodes freed in the last minute or more when it allocates new ones, so creating
-    files right after deleting many costs far more system time than usual."""
-    os.sync()
-    time.sleep(seconds)
 
 
 def prepare(root: Path, corpus: SynthCorpus, with_hugo: bool) -> Workspace:
@@ -431,7 +424,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--settle",
         type=float,
-        default=65.0,
+        default=SETTLE_SECONDS,
         help="seconds to wait after runs that delete files (default: 65; see settle())",
     )
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo builds")

@@ -34,6 +34,7 @@ from urllib.parse import unquote, urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Page, Request, sync_playwright
 
+from scholarsite.bench.filesystem import settle
 from scholarsite.bench.synth import write_corpus
 from scholarsite.build import read_site, search_docs
 from scholarsite.errors import ScholarsiteError
@@ -242,8 +243,12 @@ def prepare_site(workdir: Path, size: int, reuse: bool = False) -> tuple[Path, f
         shutil.rmtree(corpus, ignore_errors=True)
         write_corpus(corpus, size)
     output = workdir / f"site-{size}"
-    shutil.rmtree(output / "pagefind", ignore_errors=True)  # from an earlier run of this bench
-    if reuse and (output / "index.html").is_file():
+    kept = reuse and (output / "index.html").is_file()
+    earlier = output / "pagefind" if kept else output  # what an earlier run of this bench left
+    if earlier.exists():  # removed first, and then given time, so that no timed run pays for it
+        shutil.rmtree(earlier)
+        settle()
+    if kept:
         return output, None
     source = corpus / "site_src"
     seconds = run([sys.executable, "-m", "scholarsite", "build", "--source", str(source),
@@ -259,52 +264,66 @@ INDEXLESS_BUILD = (
 )
 
 
+Pair = tuple[float, float]  # one round: (without the index, with it)
+
+
 @dataclass(frozen=True)
 class IndexCost:
-    """Median wall, CPU and user CPU seconds (workers included) of cold builds without and
-    with the index. User CPU is the steadiest: system time varies with what the filesystem
-    is still doing about files deleted shortly before. ``own``: the median CPU seconds of the
-    index stage inside the builds with it (``--timings``), and of those whole builds."""
+    """Rounds of two cold builds, one without the search index and one with it: the wall, CPU
+    and user CPU seconds (workers included) of each, and ``own``, the CPU seconds of the index
+    stage inside the build with it (``--timings``). User CPU is the steadiest: system time
+    varies with what the filesystem is still doing about files deleted shortly before."""
 
-    wall: tuple[float, float]
-    cpu: tuple[float, float]
-    user: tuple[float, float]
-    own: tuple[float, float]
+    wall: list[Pair]
+    cpu: list[Pair]
+    user: list[Pair]
+    own: list[float]
+
+    @staticmethod
+    def medians(rounds: list[Pair]) -> Pair:
+        return statistics.median(r[0] for r in rounds), statistics.median(r[1] for r in rounds)
+
+    @staticmethod
+    def added(rounds: list[Pair]) -> float:
+        """What the index adds, as a share: the median over the rounds of each round's own
+        ratio (the two builds of a round run back to back, so a slow spell of a shared
+        machine tends to meet both)."""
+        return statistics.median(with_index / without - 1 for without, with_index in rounds)
+
+    @property
+    def own_share(self) -> float:
+        """The index stage's share of the CPU of the build with it (median over the rounds)."""
+        return statistics.median(own / cpu[1] for own, cpu in zip(self.own, self.cpu, strict=True))
 
 
-def index_cost(source: Path, workdir: Path, rounds: int = 5) -> IndexCost:
-    """Cold builds without the search index and with it, alternating, each into a new
-    directory: what the index adds to a build (it is made while workers render pages, so its
-    own duration overstates that). The CPU time is steadier than the wall time on a shared
-    machine: with every core busy, what the index adds to one is what it adds to the other."""
-    walls: dict[bool, list[float]] = {False: [], True: []}
-    cpus: dict[bool, list[float]] = {False: [], True: []}
-    users: dict[bool, list[float]] = {False: [], True: []}
-    stages: list[float] = []
+def index_cost(source: Path, workdir: Path, rounds: int = 6) -> IndexCost:
+    """Cold builds without the search index and with it, each into a new directory: what the
+    index adds to a build (it is made while workers render pages, so its own duration
+    overstates that). Each round builds once without it and once with it, which of the two
+    comes first alternating from round to round. The CPU time is steadier than the wall time
+    on a shared machine: with every core busy, what the index adds to one is what it adds to
+    the other."""
+    cost = IndexCost([], [], [], [])
     scratch = workdir / "index-cost"
     try:
         for number in range(rounds):
-            for indexed in (False, True):
+            runs: dict[bool, tuple[float, float, float]] = {}
+            for indexed in (False, True) if number % 2 == 0 else (True, False):
                 output = scratch / f"{number}-{indexed}"
                 launch = ["-m", "scholarsite"] if indexed else ["-c", INDEXLESS_BUILD]
                 user_before, cpu_before = children_cpu()
                 command = [sys.executable, *launch, "build", "--timings", "--source",
                            str(source), "--output", str(output)]  # fmt: skip
                 wall, printed = run_output(command)
-                walls[indexed].append(wall)
                 if indexed:
-                    stages.append(stage_cpu(printed, "search"))
+                    cost.own.append(stage_cpu(printed, "search"))
                 user_after, cpu_after = children_cpu()
-                cpus[indexed].append(cpu_after - cpu_before)
-                users[indexed].append(user_after - user_before)
+                runs[indexed] = wall, cpu_after - cpu_before, user_after - user_before
+            for measure, pairs in enumerate((cost.wall, cost.cpu, cost.user)):
+                pairs.append((runs[False][measure], runs[True][measure]))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-
-    def medians(runs: dict[bool, list[float]]) -> tuple[float, float]:
-        return statistics.median(runs[False]), statistics.median(runs[True])
-
-    own = statistics.median(stages), statistics.median(cpus[True])
-    return IndexCost(medians(walls), medians(cpus), medians(users), own)
+    return cost
 
 
 def children_cpu() -> tuple[float, float]:
@@ -531,13 +550,14 @@ def print_table(size: int, ours: EngineRun, theirs: EngineRun, cost: IndexCost |
         print("site reused from an earlier run (--reuse): its search index was rewritten")
     else:
         figures = (("wall", cost.wall), ("CPU", cost.cpu), ("user CPU", cost.user))
-        for what, (without, with_index) in figures:
-            added = 100 * (with_index - without) / without
+        for what, rounds in figures:
+            without, with_index = cost.medians(rounds)
             print(f"cold build without the search index {without:.1f} s {what}, with it "
-                  f"{with_index:.1f} s (medians): the index adds {added:.1f}%")  # fmt: skip
-        index, build = cost.own
+                  f"{with_index:.1f} s (medians of {len(rounds)} rounds): the index adds "
+                  f"{100 * cost.added(rounds):.1f}% (median of the rounds' ratios)")  # fmt: skip
+        index, build = statistics.median(cost.own), cost.medians(cost.cpu)[1]
         print(f"the index's own CPU inside the builds with it: {index:.2f} s of {build:.1f} s "
-              f"({100 * index / build:.1f}%)")  # fmt: skip
+              f"({100 * cost.own_share:.1f}%, median of the rounds' shares)")  # fmt: skip
     print("MRR@10 by query kind (scholarsite / pagefind):")
     for kind, ranks in ours.ranks.items():
         print(f"  {kind:16} {mrr(ranks):.3f} / {mrr(theirs.ranks.get(kind, [])):.3f}")
@@ -555,7 +575,6 @@ def bench_size(
     corpus = workdir / f"corpus-{size}"
     queries = load_queries(corpus, output)
     ours_index = index_seconds(corpus / "site_src", output if build_seconds is None else None)
-    cost = None if build_seconds is None else index_cost(corpus / "site_src", workdir)
     pagefind_seconds = run_pagefind(output) if pagefind else 0.0
     with serve(output) as base:
         ours = measure(browser, base, OURS, queries, first_runs)
@@ -563,6 +582,10 @@ def bench_size(
         theirs = measure(browser, base, PAGEFIND, queries, first_runs) if pagefind else None
         if theirs is not None:
             theirs.unattached_ms = later_without_driver(output, base, PAGEFIND, queries)
+    cost = None
+    if build_seconds is not None:
+        settle()  # after the files this run and the last deleted
+        cost = index_cost(corpus / "site_src", workdir)
     ours.files = count_files(output / "search" / "idx") + 2  # + search.js, search.css
     ours.index_seconds = ours_index
     if theirs is None:  # scholarsite alone (at 100,000 papers Pagefind takes very long)

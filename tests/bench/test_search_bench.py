@@ -16,6 +16,7 @@ from scholarsite.bench.search_bench import (
     OURS,
     UNATTACHED_PAGE,
     UNATTACHED_RESULT,
+    IndexCost,
     Query,
     index_cost,
     later_without_driver,
@@ -53,13 +54,24 @@ def test_a_page_with_no_driver_times_every_query_and_leaves_nothing_behind(
     assert not (site / UNATTACHED_PAGE).exists() and not (site / UNATTACHED_RESULT).exists()
 
 
-def test_the_index_cost_gives_user_cpu_within_all_cpu_and_cleans_up(
+def test_the_index_cost_pairs_builds_without_and_with_it_and_cleans_up(
     site_copy: Path, tmp_path: Path
 ) -> None:
-    cost = index_cost(site_copy, tmp_path, rounds=1)
-    for without, with_index in (cost.wall, cost.cpu, cost.user):
+    cost = index_cost(site_copy, tmp_path, rounds=2)
+    assert len(cost.wall) == len(cost.cpu) == len(cost.user) == len(cost.own) == 2
+    for without, with_index in cost.wall + cost.cpu + cost.user:
         assert without > 0 and with_index > 0
-    assert cost.user[0] <= cost.cpu[0] and cost.user[1] <= cost.cpu[1]
-    index, build = cost.own
-    assert 0 < index < build  # the index stage's CPU, as the build reports it, within the build's
+    for (user_without, user_with), (cpu_without, cpu_with) in zip(cost.user, cost.cpu, strict=True):
+        assert user_without <= cpu_without and user_with <= cpu_with
+    for index, (_, build) in zip(cost.own, cost.cpu, strict=True):
+        assert 0 < index < build  # the index stage's CPU, as the build reports it, in the build's
+    assert 0 < cost.own_share < 1
     assert not (tmp_path / "index-cost").exists()
+
+
+def test_what_the_index_adds_is_the_median_of_each_rounds_ratio() -> None:
+    rounds = [(10.0, 11.0), (20.0, 21.0), (10.0, 13.0)]  # +10%, +5%, +30%
+    cost = IndexCost(rounds, rounds, rounds, [0.5, 1.0, 2.6])
+    assert cost.added(rounds) == pytest.approx(0.10)
+    assert cost.medians(rounds) == (10.0, 13.0)
+    assert cost.own_share == pytest.approx(1.0 / 21)  # shares 0.045, 0.048, 0.2
