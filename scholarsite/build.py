@@ -1,7 +1,9 @@
 """The pipeline: config → corpus → curation → model → views → pages → atomic write.
 
 Everything is read and checked before anything is written; the output directory is replaced only
-when the whole site has been rendered.
+when the whole site has been rendered. A rebuild from the last build's state (kept in memory by the
+preview server, or beside the output by the command line) moves only the files that changed into
+place, once they have all been rendered.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from scholarsite.buildstate import load_state, save_state
 from scholarsite.config import SiteConfig, load_config
 from scholarsite.corpus import DumpCache, RawProfile, read_corpus
 from scholarsite.curation import Curation, acknowledge, load_curation
@@ -43,6 +46,7 @@ class BuildOptions:
     base_url: str | None = None
     strict: bool = False
     jobs: int | None = None
+    cache: bool = False  # start from the state the last build kept beside the output, keep one
 
 
 @dataclass(frozen=True)
@@ -129,8 +133,9 @@ def build_site(
     dumps: DumpCache | None = None,
 ) -> BuildResult:
     """Build the site. Given the state of the previous build into the same output (the preview
-    server keeps it), only the pages whose inputs changed are rendered and written; given a
-    cache of parsed dumps, only the dumps that changed are parsed."""
+    server keeps it; ``options.cache`` reads it from beside the output), only the pages whose
+    inputs changed are rendered and written; given a cache of parsed dumps, only the dumps that
+    changed are parsed."""
     steps = build_steps(options, progress, previous, dumps)
     while True:
         try:
@@ -155,11 +160,14 @@ def build_steps(
     started = time.perf_counter()
     check_output_target(options.output, options.source, contents=False)
     theme = find_theme(options.source)
-    inputs = input_digest(
-        (options.source, theme.templates, theme.static), f"base_url={options.base_url}"
-    )
-    if previous is None and not keep_state and marker_inputs(options.output) == inputs:
+    settings = f"base_url={options.base_url}"
+    inputs = input_digest((options.source, theme.templates, theme.static), settings)
+    built = marker_inputs(options.output) if previous is None else None
+    if previous is None and not keep_state and built == inputs:
         return _up_to_date(options, started)  # nothing will be written or removed
+    code = input_digest((), settings) if options.cache else ""
+    if previous is None and built is not None and code:
+        previous = load_state(options.output, code, built)
     if previous is None or not (options.output / MARKER).is_file():
         check_output_target(options.output, options.source)  # an update touches only its own files
     last = (previous.corpus, previous.model) if previous and previous.model else None
@@ -184,7 +192,8 @@ def build_steps(
             todo = pages_to_render(previous, state, pages, renderer.env, site.new_abstracts)
             renderer.fragments.rendered.update(reusable_fragments(previous, state))
     # The preview server keeps the abstracts' plain text for the next rebuild's search index.
-    texts = None if site.model is None else dict(previous.abstract_texts if previous else {})
+    keep_texts = site.model is not None or options.cache
+    texts = dict(previous.abstract_texts if previous else {}) if keep_texts else None
     try:
         corpus, config = site.corpus, site.config
         made: dict[str, Product] = {}
@@ -239,6 +248,16 @@ def build_steps(
     except BaseException:
         writer.abort()
         raise
+    kept = replace(
+        state,
+        page_problems=page_problems,
+        fragments=renderer.fragments.rendered,
+        products={name: replace(product, reused=False) for name, product in made.items()},
+        abstract_texts=_current(texts, corpus),
+    )
+    if code:
+        with watch.stage("state"):
+            save_state(options.output, code, inputs, kept)
     return BuildResult(
         papers=len(site.corpus.papers),
         authors=len(site.corpus.people),
@@ -248,13 +267,7 @@ def build_steps(
         output=options.output,
         written=tuple(writer.written),
         rendered=len(todo),
-        state=replace(
-            state,
-            page_problems=page_problems,
-            fragments=renderer.fragments.rendered,
-            products={name: replace(product, reused=False) for name, product in made.items()},
-            abstract_texts=_current(texts, corpus),
-        ),
+        state=kept,
         timings=tuple(watch.stages),
     )
 

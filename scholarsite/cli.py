@@ -46,6 +46,11 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--timings", action="store_true", help="print the wall and CPU seconds of each stage"
     )
+    build.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="render every page, and keep no build state beside the output for the next build",
+    )
 
     serve = commands.add_parser("serve", help="build, serve, watch and live-reload")
     _source_output(serve)
@@ -130,8 +135,9 @@ def summary(result: BuildResult) -> str:
         )
     acknowledged = len(result.problems) - warnings
     ack = f" ({acknowledged} acknowledged)" if acknowledged else ""
+    fresh = f" ({result.rendered} rendered)" if result.rendered < result.pages else ""
     return (
-        f"Built {result.papers} papers, {result.authors} authors, {result.pages} pages, "
+        f"Built {result.papers} papers, {result.authors} authors, {result.pages} pages{fresh}, "
         f"{warnings} warning{'s' if warnings != 1 else ''}{ack} "
         f"in {result.seconds:.2f} s → {result.output}"
     )
@@ -146,7 +152,9 @@ def timings_table(result: BuildResult, workers_cpu: float) -> str:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    options = BuildOptions(args.source, args.output, args.base_url, args.strict, args.jobs)
+    options = BuildOptions(
+        args.source, args.output, args.base_url, args.strict, args.jobs, cache=not args.no_cache
+    )
     result = build_site(options, TerminalProgress(sys.stderr))
     if result.problems:
         print_problems(result.problems, sys.stderr)

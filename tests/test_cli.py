@@ -35,7 +35,8 @@ def test_build_timings_list_every_stage_with_its_seconds(
     lines = capsys.readouterr().out.splitlines()
     table = lines[lines.index(next(line for line in lines if line.startswith("stage"))) + 1 :]
     rows = {fields[0]: [float(f) for f in fields[1:]] for fields in map(str.split, table)}
-    assert set(rows) == {"read", "views", "search", "publish", "pages", "export", "workers"}
+    stages = {"read", "views", "search", "publish", "pages", "export", "state", "workers"}
+    assert set(rows) == stages
     assert all(len(v) == 2 and min(v) >= 0 for k, v in rows.items() if k != "workers")
     # the search index and publishing files are made while the pages render: inside their time
     assert rows["search"][0] <= rows["pages"][0] and rows["search"][1] > 0
