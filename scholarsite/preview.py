@@ -16,10 +16,12 @@ from scholarsite.theme import Theme, find_theme
 
 
 def make_build_function(options: BuildOptions, theme: Theme) -> BuildFunction:
-    """The first build is full (even when the output is up to date: later builds start from its
-    state); later ones render only the pages whose inputs changed, and
-    return once those pages are in place (the search index, publishing files and export follow);
-    a change to theme static files only copies those files."""
+    """The first build starts from the state the last build kept beside the output when it
+    matches the output (else it renders every page), and runs even when the output is up to
+    date: later builds start from its state. Later ones render only the pages whose inputs
+    changed, and return once those pages are in place (the search index, publishing files,
+    export and the state kept for the next build follow); a change to theme static files only
+    copies those files."""
     static = theme.static.resolve()
     last: list[SiteState] = []
     dumps = DumpCache()
@@ -73,7 +75,7 @@ def _copy_static(changed: frozenset[Path], static: Path, output: Path) -> BuildO
 
 
 def run_preview(source: Path, output: Path, host: str, port: int | None, open_browser: bool) -> int:
-    options = BuildOptions(source, output)
+    options = BuildOptions(source, output, cache=True)
     theme = find_theme(source)
     watch = [source, theme.templates, theme.static]
     return serve(

@@ -77,6 +77,28 @@ def test_a_restarted_preview_builds_once_then_renders_only_what_an_edit_changed(
     assert len([p for p in pages.changed if p.endswith(".html")]) < 20
 
 
+def test_a_preview_starts_from_the_state_a_build_kept_and_keeps_its_own(
+    site_copy: Path, tmp_path: Path
+) -> None:
+    options = BuildOptions(site_copy, tmp_path / "live", cache=True)
+    build_site(options)
+    build = make_build_function(options, find_theme(site_copy))
+    first = build(None)
+    assert first.ok and first.then is not None  # an update from the kept state
+    assert not [p for p in first.changed if p.endswith(".html")]
+    assert first.then().ok
+    curation = site_copy / "curation.yaml"
+    text = curation.read_text(encoding="utf-8")
+    curation.write_text(text.replace("Learn2Hop: Learned", "Learn2Hop: Learnt"), "utf-8")
+    edited = build(frozenset({curation}))
+    assert edited.ok and edited.then is not None and edited.then().ok
+    curation.write_text(text, "utf-8")  # then the server stops, and a build follows
+    after = build_site(options)
+    assert 0 < after.rendered < after.pages / 10
+    build_site(BuildOptions(site_copy, tmp_path / "cold"))
+    assert tree(tmp_path / "live") == tree(tmp_path / "cold")
+
+
 def test_the_search_index_parses_no_abstract_its_page_made_plain_already(
     site_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
