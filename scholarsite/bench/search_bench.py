@@ -285,10 +285,14 @@ class IndexCost:
 
     @staticmethod
     def added(rounds: list[Pair]) -> float:
-        """What the index adds, as a share: the median over the rounds of each round's own
-        ratio (the two builds of a round run back to back, so a slow spell of a shared
-        machine tends to meet both)."""
-        return statistics.median(with_index / without - 1 for without, with_index in rounds)
+        """What the index adds, as a share: each round's own ratio (its two builds run back to
+        back, so a slow spell of a shared machine tends to meet both), averaged over two rounds
+        in turn, one of which built without the index first and the other with it first (the
+        second build of a round runs while the system still writes out the first one's files,
+        which would otherwise count for or against the index); the median of those means."""
+        ratios = [with_index / without - 1 for without, with_index in rounds]
+        pairs = [ratios[i : i + 2] for i in range(0, len(ratios), 2)]
+        return statistics.median(statistics.fmean(pair) for pair in pairs)
 
     @property
     def own_share(self) -> float:
@@ -554,7 +558,7 @@ def print_table(size: int, ours: EngineRun, theirs: EngineRun, cost: IndexCost |
             without, with_index = cost.medians(rounds)
             print(f"cold build without the search index {without:.1f} s {what}, with it "
                   f"{with_index:.1f} s (medians of {len(rounds)} rounds): the index adds "
-                  f"{100 * cost.added(rounds):.1f}% (median of the rounds' ratios)")  # fmt: skip
+                  f"{100 * cost.added(rounds):.1f}% (pairs of rounds in both orders)")  # fmt: skip
         index, build = statistics.median(cost.own), cost.medians(cost.cpu)[1]
         print(f"the index's own CPU inside the builds with it: {index:.2f} s of {build:.1f} s "
               f"({100 * cost.own_share:.1f}%, median of the rounds' shares)")  # fmt: skip

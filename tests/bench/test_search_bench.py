@@ -69,9 +69,12 @@ def test_the_index_cost_pairs_builds_without_and_with_it_and_cleans_up(
     assert not (tmp_path / "index-cost").exists()
 
 
-def test_what_the_index_adds_is_the_median_of_each_rounds_ratio() -> None:
-    rounds = [(10.0, 11.0), (20.0, 21.0), (10.0, 13.0)]  # +10%, +5%, +30%
-    cost = IndexCost(rounds, rounds, rounds, [0.5, 1.0, 2.6])
+def test_what_the_index_adds_cancels_which_build_of_a_round_goes_first() -> None:
+    # Rounds alternate: without the index first, then with it first. Going second costs 1 s.
+    rounds = [(10.0, 12.0), (11.0, 10.5), (20.0, 21.0), (10.0, 13.0), (10.0, 11.0)]
+    cost = IndexCost(rounds, rounds, rounds, [0.5, 1.0, 2.6, 1.0, 1.0])
+    # pairs of rounds: (+20%, -4.5%), (+5%, +30%), (+10%) alone -> means 7.7%, 17.5%, 10%
     assert cost.added(rounds) == pytest.approx(0.10)
-    assert cost.medians(rounds) == (10.0, 13.0)
-    assert cost.own_share == pytest.approx(1.0 / 21)  # shares 0.045, 0.048, 0.2
+    assert cost.added(rounds[:2]) == pytest.approx((0.2 + 10.5 / 11 - 1) / 2)
+    assert cost.medians(rounds) == (10.0, 12.0)
+    assert cost.own_share == pytest.approx(1.0 / 11)  # shares 0.042, 0.095, 0.12, 0.077, 0.091
