@@ -58,7 +58,3 @@ def save_state(output: Path, code: str, inputs: str, state: SiteState) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-
-
-def forget_state(output: Path) -> None:
-    state_file(output).unlink(missing_ok=True)
