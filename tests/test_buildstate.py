@@ -17,15 +17,15 @@ def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
-def retitle(source: Path) -> None:
+def retitle(source: Path, old: str = TITLE, new: str = "Learn2Hop: Learnt") -> None:
     curation = source / "curation.yaml"
     text = curation.read_text(encoding="utf-8")
-    assert TITLE in text
-    curation.write_text(text.replace(TITLE, "Learn2Hop: Learnt"), encoding="utf-8")
+    assert old in text
+    curation.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def cached(source: Path, output: Path, **settings: str) -> BuildOptions:
-    return BuildOptions(source, output, cache=True, **settings)  # type: ignore[arg-type]
+def cached(source: Path, output: Path, base_url: str | None = None) -> BuildOptions:
+    return BuildOptions(source, output, base_url, cache=True)
 
 
 def test_an_edit_renders_only_its_pages_and_the_site_equals_a_cold_build(
@@ -89,8 +89,7 @@ def test_no_cache_renders_every_page_and_keeps_no_state(
     lines = capsys.readouterr().out.splitlines()
     assert "rendered)" not in lines[0] and "rendered)" in lines[1]
     state_file(tmp_path / "out").unlink()
-    retitle_back = (site_copy / "curation.yaml").read_text(encoding="utf-8")
-    (site_copy / "curation.yaml").write_text(retitle_back.replace("Learnt", "Learned"), "utf-8")
+    retitle(site_copy, "Learn2Hop: Learnt", TITLE)
     assert main([*command, "--no-cache"]) == 0
     assert "rendered)" not in capsys.readouterr().out
     assert not state_file(tmp_path / "out").exists()
