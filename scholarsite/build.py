@@ -26,15 +26,15 @@ from scholarsite.incremental import Product, SiteState, pages_to_render, reusabl
 from scholarsite.model import Corpus, build_corpus
 from scholarsite.modelupdate import ModelSource, updated_corpus
 from scholarsite.output import MARKER, SiteWriter, check_output_target, marker_inputs
-from scholarsite.pagerender import RenderJob, TextsReady, render_pages
+from scholarsite.pagerender import Rendered, RenderJob, TextsReady, render_pages
 from scholarsite.pages import MarkdownPage, read_pages
 from scholarsite.publish import page_urls_for_sitemap, publish_files
-from scholarsite.render import OutputPage, Renderer, site_pages
+from scholarsite.render import OutputPage, Renderer, pages_at, site_pages
 from scholarsite.search import SearchDoc, build_search_index
 from scholarsite.text import abstract_plain_text
 from scholarsite.theme import find_theme
 from scholarsite.timings import StageTime, Stopwatch
-from scholarsite.views import SiteViews
+from scholarsite.views import SiteViews, view_tables
 
 Progress = Callable[[str, int, int], None]
 
@@ -151,12 +151,15 @@ def build_steps(
     previous: SiteState | None = None,
     dumps: DumpCache | None = None,
     keep_state: bool = False,
+    first: frozenset[str] = frozenset(),
 ) -> Generator[tuple[str, ...], None, BuildResult]:
     """:func:`build_site`, in steps: a rebuild (given ``previous``) pauses once its pages are in
     place, yielding their paths, so a browser can reload before the search index, publishing
     files and export are made; a full build runs to the end without pausing. ``keep_state``:
     the caller rebuilds from this build's state later, so an output already up to date is
-    built all the same (its result would have no state)."""
+    built all the same (its result would have no state). ``first``: the output paths of pages
+    a browser shows; a rebuild that changes some of them renders those ahead of the others and
+    pauses once they are in place too."""
     started = time.perf_counter()
     check_output_target(options.output, options.source, contents=False)
     theme = find_theme(options.source)
@@ -180,21 +183,40 @@ def build_steps(
     writer = SiteWriter(options.output, update=previous is not None)
     writer.inputs = inputs
     with watch.stage("views"), collector_paused():  # tables of the model, compared: no cycles
-        tables = updated.tables if updated is not None else None
+        shown = (previous.corpus, previous.tables) if previous is not None else None
+        tables = updated.tables if updated is not None else view_tables(site.corpus, shown)
         views = SiteViews(site.corpus, site.config, site.pages, tables)
-        if updated is not None and updated.markdown == tuple(site.pages):
-            pages = list(updated.pages)
-        else:
-            pages = site_pages(site.corpus, site.pages)
-        state = SiteState.of(views, theme.templates, site.model, tuple(pages))
-        todo = pages
+        state = SiteState.of(views, theme.templates, site.model)
         if previous is not None and writer.update:
-            todo = pages_to_render(previous, state, pages, renderer.env, site.new_abstracts)
             renderer.fragments.rendered.update(reusable_fragments(previous, state))
     # The preview server keeps the abstracts' plain text for the next rebuild's search index.
     keep_texts = site.model is not None or options.cache
     texts = dict(previous.abstract_texts if previous else {}) if keep_texts else None
     try:
+        report = (lambda done, total: progress("pages", done, total)) if progress else None
+        early = writer.update  # a rebuild shows its pages first, then makes the rest
+        # The pages open in a tab are rendered before anything else is worked out (they are
+        # few), and shown at once when they changed.
+        shows_first = early and not options.strict
+        ahead = pages_at(first, site.corpus, site.pages) if shows_first else []
+        parts = []
+        if ahead:
+            with watch.stage("pages"):
+                rendered = render_pages(RenderJob(renderer, views, ahead, writer.staging), 1)
+            parts.append(rendered._replace(written=writer.drop_unchanged(rendered.written)))
+            if parts[0].written:
+                writer.move_staged(interim=True)
+                yield tuple(parts[0].written)
+        with watch.stage("changes"), collector_paused():
+            if updated is not None and updated.markdown == tuple(site.pages):
+                pages = list(updated.pages)
+            else:
+                pages = site_pages(site.corpus, site.pages)
+            state = replace(state, pages=tuple(pages))
+            todo = pages
+            if previous is not None and writer.update:
+                todo = pages_to_render(previous, state, pages, renderer.env, site.new_abstracts)
+        behind = [page for page in todo if page not in ahead] if ahead else todo
         corpus, config = site.corpus, site.config
         made: dict[str, Product] = {}
 
@@ -212,16 +234,14 @@ def build_steps(
             for product in made.values():
                 writer.write_all(sorted(product.files.items()), unchanged=product.reused)
 
-        job = RenderJob(renderer, views, todo, writer.staging)
-        report = (lambda done, total: progress("pages", done, total)) if progress else None
-        early = writer.update  # a rebuild shows its pages first, then makes the rest
+        job = RenderJob(renderer, views, behind, writer.staging)
         with watch.stage("pages"):
-            rendered = render_pages(
-                job, options.jobs, report, meanwhile=(lambda _: None) if early else site_wide_files
-            )
-        written, found = rendered.written, rendered.problems
-        writer.written += written
-        writer.site_files.update(path for page in pages for path in page.files)
+            meanwhile = (lambda _: None) if early else site_wide_files
+            parts.append(render_pages(job, options.jobs, report, meanwhile))
+        rendered = Rendered.joined(parts)
+        found = rendered.problems
+        writer.written += rendered.written
+        todo = [*ahead, *behind]
         page_problems = _page_problems(previous, pages, todo, found)
         rendering = [p for found_here in page_problems.values() for p in found_here]
         problems = acknowledge(sorted({*site.problems, *rendering}), site.curation)
@@ -229,8 +249,9 @@ def build_steps(
             raise BuildFailed([p for p in problems if not p.acknowledged])
         if early:
             writer.move_staged(interim=True)
-            yield tuple(written)
+            yield tuple(parts[-1].written)
             site_wide_files(lambda: rendered.texts)
+        writer.site_files.update(path for page in pages for path in page.files)
         made["export"] = _product(
             previous,
             "export",

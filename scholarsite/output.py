@@ -218,6 +218,18 @@ class SiteWriter:
             else:
                 self.write(rel, data)
 
+    def drop_unchanged(self, written: list[str]) -> list[str]:
+        """Of files written to the staging directory, those that differ from the output's; the
+        others are removed from it (an update only)."""
+        changed = []
+        for rel in written:
+            staged = self.staging / rel
+            if _holds(self.output / rel, staged.read_bytes()):
+                staged.unlink()
+            else:
+                changed.append(rel)
+        return changed
+
     def copy_tree(self, source: Path, rel: str) -> None:
         """Copy a theme directory; a link in it that points outside it is refused."""
         if not source.is_dir():
@@ -258,13 +270,20 @@ class SiteWriter:
         and builds again instead of finding the site up to date."""
         assert self.update, "a full build swaps its staging directory in whole"
         moved = files_under(self.staging)
-        listed = (written_files(self.output) or set()) if interim else set()
         for rel in moved:
             target = self.output / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.staging / rel, target)
         if interim:
-            (self.output / MARKER).write_bytes(marker_text(listed | set(moved)))
+            marker = self.output / MARKER
+            text = marker.read_text(encoding="utf-8", errors="replace")
+            _, heading, listed = text.partition(_FILES_HEADING)
+            if heading and set(listed.splitlines()).issuperset(moved):
+                unfinished = (_MARKER_HEAD + heading + listed).encode()  # with no input digest
+            else:
+                unfinished = marker_text((written_files(self.output) or set()) | set(moved))
+            if unfinished != text.encode():
+                marker.write_bytes(unfinished)
 
     def commit_update(self) -> None:
         """Move the changed files into the output one by one, then drop files no longer built."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Generator
+from dataclasses import replace
 from pathlib import Path
 
 from scholarsite.build import BuildOptions, BuildResult, build_steps
@@ -19,30 +20,34 @@ def make_build_function(options: BuildOptions, theme: Theme) -> BuildFunction:
     """The first build starts from the state the last build kept beside the output when it
     matches the output (else it renders every page), and runs even when the output is up to
     date: later builds start from its state. Later ones render only the pages whose inputs
-    changed, and return once those pages are in place (the search index, publishing files,
-    export and the state kept for the next build follow); a change to theme static files only
-    copies those files."""
+    changed, those open in a tab first, and return once those are in place, then once the
+    other pages are (the search index, publishing files, export and the state kept for the next
+    build follow); a change to theme static files only copies those files."""
     static = theme.static.resolve()
     last: list[SiteState] = []
     dumps = DumpCache()
 
-    def build(changed: frozenset[Path] | None) -> BuildOutcome:
+    def build(changed: frozenset[Path] | None, viewing: frozenset[str]) -> BuildOutcome:
         if changed and all(p.resolve().is_relative_to(static) for p in changed):
             return _copy_static(changed, static, options.output)
         previous = last[-1] if last and changed else None
-        return step(build_steps(options, previous=previous, dumps=dumps, keep_state=True))
+        steps = build_steps(options, previous=previous, dumps=dumps, keep_state=True, first=viewing)
+        return step(steps, set())
 
-    def step(steps: Generator[tuple[str, ...], None, BuildResult]) -> BuildOutcome:
-        """Run the build to its next pause (pages in place) or to its end."""
+    def step(steps: Generator[tuple[str, ...], None, BuildResult], shown: set[str]) -> BuildOutcome:
+        """Run the build to its next pause (pages in place) or to its end. ``shown``: the files
+        the pauses before this one put in place."""
         try:
             live = next(steps)
         except StopIteration as done:
-            return finished(done.value)
+            outcome = finished(done.value)
+            return replace(outcome, changed=tuple(p for p in outcome.changed if p not in shown))
         except BuildFailed as failure:
             return BuildOutcome(False, tuple(str(p) for p in failure.problems))
         except ScholarsiteError as error:
             return BuildOutcome(False, (str(error),))
-        return BuildOutcome(True, (), live, then=lambda: step(steps))
+        shown.update(live)
+        return BuildOutcome(True, (), live, then=lambda: step(steps, shown))
 
     def finished(result: BuildResult) -> BuildOutcome:
         if result.state is not None:
@@ -55,7 +60,7 @@ def make_build_function(options: BuildOptions, theme: Theme) -> BuildFunction:
             flush=True,
         )
         settle_heap()  # the site's state stays until the next rebuild: out of its collections
-        return BuildOutcome(True, (), result.written)  # every file, the early pages too
+        return BuildOutcome(True, (), result.written)
 
     return build
 

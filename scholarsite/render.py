@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from scholarsite.config import SiteConfig
 from scholarsite.errors import BuildFailed, Problem
-from scholarsite.model import Corpus, Person
+from scholarsite.model import Corpus, Paper, Person
 from scholarsite.pages import MarkdownPage
 from scholarsite.publish import PAPER_BIBTEX, PAPER_RIS, PERSON_BIBTEX
 from scholarsite.views import Spliced
@@ -209,24 +209,51 @@ def _downloads_of(person: Person) -> tuple[str, ...]:
 
 def site_pages(corpus: Corpus, markdown: list[MarkdownPage]) -> list[OutputPage]:
     """Every HTML page of the site, in a fixed order."""
-    pages = [
+    return [
+        *_fixed_pages(markdown),
+        *map(_paper_page, corpus.papers),
+        *map(_person_page, corpus.people),
+    ]
+
+
+def pages_at(
+    paths: frozenset[str], corpus: Corpus, markdown: list[MarkdownPage]
+) -> list[OutputPage]:
+    """The pages of the site found at some of these output paths, as :func:`site_pages` has them
+    (without making every page)."""
+    found = [page for page in _fixed_pages(markdown) if page.path in paths]
+    for path in sorted(paths):
+        folder, _, rest = path.partition("/")
+        key = rest.removesuffix("/index.html")
+        if folder == "papers" and (paper := corpus.papers_by_id.get(key)) is not None:
+            found.append(_paper_page(paper))
+        elif folder == "authors" and (person := corpus.people_by_id.get(key)) is not None:
+            found.append(_person_page(person))
+    return [page for page in found if page.path in paths]
+
+
+def _fixed_pages(markdown: list[MarkdownPage]) -> list[OutputPage]:
+    return [
         OutputPage("index.html", "home.html", "home"),
         OutputPage("papers/index.html", "papers.html", "papers"),
         OutputPage("authors/index.html", "authors.html", "authors"),
         OutputPage("search/index.html", "search.html", "search"),
         OutputPage(NOT_FOUND, "404.html", "404"),
+        *(
+            OutputPage(f"{p.name}/index.html", "page.html", "page", p.name)
+            for p in markdown
+            if p.name != "index"
+        ),
     ]
-    pages += [
-        OutputPage(f"{p.name}/index.html", "page.html", "page", p.name)
-        for p in markdown
-        if p.name != "index"
-    ]
-    pages += [
-        OutputPage(f"{p.url}index.html", "paper.html", "paper", p.id, (PAPER_BIBTEX, PAPER_RIS))
-        for p in corpus.papers
-    ]
-    pages += [
-        OutputPage(f"{p.url}index.html", "author.html", "person", p.id, _downloads_of(p))
-        for p in corpus.people
-    ]
-    return pages
+
+
+def _paper_page(paper: Paper) -> OutputPage:
+    return OutputPage(
+        f"{paper.url}index.html", "paper.html", "paper", paper.id, (PAPER_BIBTEX, PAPER_RIS)
+    )
+
+
+def _person_page(person: Person) -> OutputPage:
+    return OutputPage(
+        f"{person.url}index.html", "author.html", "person", person.id, _downloads_of(person)
+    )

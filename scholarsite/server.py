@@ -1,10 +1,13 @@
 """The preview server: build, serve, watch, rebuild, live-reload.
 
 The server knows nothing of how the site is built. It is handed a build function, calls it
-once with ``None`` for a full build and then with the set of changed source paths, and tells
-the open browser tabs what happened through server-sent events:
+once with ``None`` for a full build and then with the set of changed source paths (and the
+pages the open tabs show), and tells the open browser tabs what happened through server-sent
+events:
 
-* ``reload`` after a good build that wrote pages (the files are on disk before the event);
+* ``reload`` after a good build that wrote pages (the files are on disk before the event); a
+  build that goes on after that (``BuildOutcome.then``) reloads the tabs showing a page it
+  writes later;
 * ``css`` when every file a good build wrote is a stylesheet (the tab swaps them in place);
 * ``error`` when a build failed (the tab shows an overlay; the last good site stays served).
 
@@ -39,7 +42,7 @@ from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO, cast
-from urllib.parse import quote, unquote
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from watchdog.events import (
     DirCreatedEvent,
@@ -67,8 +70,8 @@ from scholarsite.errors import ScholarsiteError
 class BuildOutcome:
     """What one build did: success, the errors to show, and the output files it wrote.
 
-    ``then`` is the rest of the build, when it returned as soon as its pages were in place: the
-    tabs reload at once, and the rest (files no open page shows at once) follows."""
+    ``then`` is the rest of the build, when it returned as soon as some pages were in place: the
+    tabs reload at once, and the rest follows (its outcome may have a ``then`` of its own)."""
 
     ok: bool
     errors: tuple[str, ...] = ()
@@ -76,7 +79,8 @@ class BuildOutcome:
     then: Callable[[], BuildOutcome] | None = None
 
 
-BuildFunction = Callable[[frozenset[Path] | None], BuildOutcome]
+# (changed sources or None for a full build, output paths of the pages open in a tab)
+BuildFunction = Callable[[frozenset[Path] | None, frozenset[str]], BuildOutcome]
 
 EVENTS_PATH = "/__scholarsite/events"
 SCRIPT_PATH = "/__scholarsite/livereload.js"
@@ -357,7 +361,8 @@ class LiveHub:
     ) -> None:
         self._lock = threading.Lock()
         self._state = LiveState(generation=first_generation)
-        self._clients: set[queue.Queue[LiveEvent | None]] = set()
+        # Each stream's queue, with the output path of the page its tab shows (if known).
+        self._clients: dict[queue.Queue[LiveEvent | None], str | None] = {}
         self._max_clients = max_clients
         self._client_backlog = client_backlog
 
@@ -371,18 +376,25 @@ class LiveHub:
         with self._lock:
             return len(self._clients)
 
-    def connect(self) -> tuple[queue.Queue[LiveEvent | None], LiveState] | None:
-        """Register a stream; None when too many are open already."""
+    def connect(
+        self, page: str | None = None
+    ) -> tuple[queue.Queue[LiveEvent | None], LiveState] | None:
+        """Register a stream from a tab showing ``page``; None when too many are open already."""
         with self._lock:
             if len(self._clients) >= self._max_clients:
                 return None
             client: queue.Queue[LiveEvent | None] = queue.Queue(self._client_backlog)
-            self._clients.add(client)
+            self._clients[client] = page
             return client, self._state
 
     def disconnect(self, client: queue.Queue[LiveEvent | None]) -> None:
         with self._lock:
-            self._clients.discard(client)
+            self._clients.pop(client, None)
+
+    def viewing(self) -> frozenset[str]:
+        """The output paths of the pages the connected tabs show."""
+        with self._lock:
+            return frozenset(page for page in self._clients.values() if page is not None)
 
     def publish(self, outcome: BuildOutcome) -> LiveEvent | None:
         """Record a build's outcome and tell every connected stream."""
@@ -394,6 +406,23 @@ class LiveHub:
             event = event_for_outcome(outcome, generation, previous.ok)
             if event is not None:
                 for client in self._clients:
+                    offer(client, event)
+            return event
+
+    def publish_later(self, outcome: BuildOutcome) -> LiveEvent | None:
+        """Record what the rest of a build did after the tabs reloaded: a tab showing a page
+        it wrote reloads again (it opened that page in between), a failure goes to every tab."""
+        if not outcome.ok:
+            return self.publish(outcome)
+        pages = {path for path in outcome.changed if path.endswith(".html")}
+        if not pages:
+            return None
+        with self._lock:
+            generation = self._state.generation + 1  # a tab shown again later catches up
+            self._state = replace(self._state, generation=generation)
+            event = LiveEvent("reload", {"generation": generation})
+            for client, page in self._clients.items():
+                if page in pages:
                     offer(client, event)
             return event
 
@@ -454,6 +483,17 @@ def request_segments(target: str) -> list[str] | None:
     if any(segment in (".", "..") for segment in segments):
         return None
     return segments
+
+
+def viewed_file(page: str) -> str | None:
+    """The output path of the page at URL path ``page`` (``/papers/x/`` → papers/x/index.html),
+    or None when it is not a safe path."""
+    segments = request_segments(page)
+    if segments is None:
+        return None
+    if not segments or page.endswith("/"):
+        segments.append("index.html")
+    return "/".join(segments)
 
 
 def route_request(root: Path, target: str) -> Route:
@@ -622,7 +662,7 @@ LIVERELOAD_JS = r"""(() => {
 
   function connect() {
     if (source || document.visibilityState === "hidden") return;
-    source = new EventSource("/__scholarsite/events");
+    source = new EventSource("/__scholarsite/events?page=" + encodeURIComponent(location.pathname));
     source.addEventListener("hello", (event) => {
       const state = JSON.parse(event.data);
       if (state.generation !== generation) { location.reload(); return; }
@@ -862,7 +902,8 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     def stream_events(self) -> None:
         hub = self.httpd.site.hub
-        connection = hub.connect()
+        shown = parse_qs(urlsplit(self.path).query).get("page", [""])[0]
+        connection = hub.connect(viewed_file(shown))
         if connection is None:
             self.send_status(503, True)
             return
@@ -1086,14 +1127,15 @@ class PreviewServer:
     def run_build(self, changed: frozenset[Path] | None) -> BuildOutcome:
         """Run one build (never two at once: only the rebuild thread calls this after start)."""
         started = time.monotonic()
-        outcome = self.call_build(lambda: self.build(changed))
+        outcome = self.call_build(lambda: self.build(changed, self.hub.viewing()))
         self.hub.publish(outcome)
-        if outcome.ok and outcome.then is not None:
-            rest = self.call_build(outcome.then)
-            # The pages are live already: only a failure is news to the tabs.
-            self.hub.publish(replace(rest, changed=()))
-            outcome = rest
+        written = list(outcome.changed)
+        while outcome.ok and outcome.then is not None:
+            outcome = self.call_build(outcome.then)
+            self.hub.publish_later(outcome)
+            written += outcome.changed
         self.builds += 1
+        outcome = replace(outcome, changed=tuple(written))
         self.log(describe_outcome(outcome, changed, time.monotonic() - started))
         return outcome
 

@@ -233,6 +233,27 @@ class ViewTables(NamedTuple):
     keys: Mapping[str, str]
 
 
+def view_tables(corpus: Corpus, last: tuple[Corpus, ViewTables] | None = None) -> ViewTables:
+    """The tables of ``corpus``. ``last``: an earlier model and its tables; a person or paper
+    that is the very same object there (a model updated in place keeps what did not change)
+    keeps its reference or summary, when the references that summary shows are kept too."""
+    if last is None:
+        refs = {p.id: person_ref(p) for p in corpus.people}
+        summaries = {p.id: paper_summary(p, refs) for p in corpus.papers}
+        return ViewTables(refs, summaries, citation_keys(corpus))
+    before, old = last
+    people, papers = before.people_by_id, before.papers_by_id
+    fresh = {p.id for p in corpus.people if people.get(p.id) is not p}
+    refs = {p.id: person_ref(p) if p.id in fresh else old.refs[p.id] for p in corpus.people}
+    summaries = {
+        p.id: old.summaries[p.id]
+        if papers.get(p.id) is p and (not fresh or fresh.isdisjoint(p.authors[:SUMMARY_AUTHORS]))
+        else paper_summary(p, refs)
+        for p in corpus.papers
+    }
+    return ViewTables(refs, summaries, citation_keys(corpus))
+
+
 class SiteViews:
     """Every view of one site, built lazily and shared between pages."""
 
@@ -245,16 +266,12 @@ class SiteViews:
         pages: list[MarkdownPage],
         tables: ViewTables | None = None,
     ) -> None:
-        """``tables``: those of a model that differs from ``corpus`` only in abstracts (which
-        none of them shows), reused instead of made again."""
+        """``tables``: those of ``corpus`` made already (:func:`view_tables`), or those of a
+        model that differs from it only in abstracts (which none of them shows)."""
         self.corpus = corpus
         self.config = config
         self.pages = pages
-        if tables is None:
-            refs = {p.id: person_ref(p) for p in corpus.people}
-            summaries = {p.id: paper_summary(p, refs) for p in corpus.papers}
-            tables = ViewTables(refs, summaries, citation_keys(corpus))
-        self.tables = tables
+        self.tables = tables = view_tables(corpus) if tables is None else tables
         self.refs, self.summaries, self.keys = tables
         self.coauthors = CoauthorIndex(corpus)
         self._counted_links: dict[str, CountedLinks] = {}

@@ -22,14 +22,14 @@ def test_a_rebuild_returns_with_its_pages_and_finishes_in_then(
 ) -> None:
     live = tmp_path / "live"
     build = make_build_function(BuildOptions(site_copy, live), find_theme(site_copy))
-    first = build(None)
+    first = build(None, frozenset())
     assert first.ok and first.then is None  # the first build is whole
     index_before = tree(live / "search")
 
     curation = site_copy / "curation.yaml"
     text = curation.read_text(encoding="utf-8")
     curation.write_text(text.replace("Learn2Hop: Learned", "Learn2Hop: Learnt"), "utf-8")
-    pages = build(frozenset({curation}))
+    pages = build(frozenset({curation}), frozenset())
     assert pages.ok and pages.then is not None
     paper = "papers/learn2hop-learnt-optimization-on-rough-landscapes/index.html"
     assert paper in pages.changed and (live / paper).is_file()
@@ -43,16 +43,45 @@ def test_a_rebuild_returns_with_its_pages_and_finishes_in_then(
     assert tree(live) == tree(tmp_path / "cold")
 
 
+def test_a_rebuild_puts_the_pages_open_in_a_tab_in_place_before_the_others(
+    site_copy: Path, tmp_path: Path
+) -> None:
+    live = tmp_path / "live"
+    build = make_build_function(BuildOptions(site_copy, live), find_theme(site_copy))
+    build(None, frozenset())
+    curation = site_copy / "curation.yaml"
+    text = curation.read_text(encoding="utf-8")
+    curation.write_text(text.replace("Learn2Hop: Learned", "Learn2Hop: Learnt"), "utf-8")
+    open_tabs = frozenset({"papers/index.html", "about/index.html"})  # the second is unchanged
+    shown = build(frozenset({curation}), open_tabs)
+    assert shown.ok and shown.changed == ("papers/index.html",)
+    assert "Learn2Hop: Learnt" in (live / "papers/index.html").read_text(encoding="utf-8")
+    paper = "papers/learn2hop-learnt-optimization-on-rough-landscapes/index.html"
+    assert not (live / paper).exists()  # the other pages come next
+
+    assert shown.then is not None
+    pages = shown.then()
+    assert pages.ok and paper in pages.changed and "papers/index.html" not in pages.changed
+    assert not any(p.startswith("search/idx/") for p in pages.changed)
+    assert pages.then is not None
+    rest = pages.then()
+    assert rest.ok and rest.then is None
+    assert any(p.startswith("search/idx/") for p in rest.changed)
+    assert not any(p.endswith(".html") for p in rest.changed)  # each file is news once
+    build_site(BuildOptions(site_copy, tmp_path / "cold"))
+    assert tree(live) == tree(tmp_path / "cold")
+
+
 def test_a_rebuild_abandoned_after_its_pages_leaves_an_output_the_next_build_replaces(
     site_copy: Path, tmp_path: Path
 ) -> None:
     live = tmp_path / "live"
     build = make_build_function(BuildOptions(site_copy, live), find_theme(site_copy))
-    build(None)
+    build(None, frozenset())
     curation = site_copy / "curation.yaml"
     text = curation.read_text(encoding="utf-8")
     curation.write_text(text.replace("Learn2Hop: Learned", "Learn2Hop: Learnt"), "utf-8")
-    pages = build(frozenset({curation}))
+    pages = build(frozenset({curation}), frozenset())
     assert pages.then is not None  # the server stops here: the rest never runs
     again = build_site(BuildOptions(site_copy, live))  # refuses no file, is not "up to date"
     assert not again.up_to_date
@@ -65,14 +94,14 @@ def test_a_restarted_preview_builds_once_then_renders_only_what_an_edit_changed(
 ) -> None:
     live = tmp_path / "live"
     options = BuildOptions(site_copy, live)
-    make_build_function(options, find_theme(site_copy))(None)
+    make_build_function(options, find_theme(site_copy))(None, frozenset())
     build = make_build_function(options, find_theme(site_copy))  # the server started again
-    first = build(None)
+    first = build(None, frozenset())
     assert first.ok and first.changed  # up to date, but built: the state is what rebuilds need
     curation = site_copy / "curation.yaml"
     text = curation.read_text(encoding="utf-8")
     curation.write_text(text.replace("Learn2Hop: Learned", "Learn2Hop: Learnt"), "utf-8")
-    pages = build(frozenset({curation}))
+    pages = build(frozenset({curation}), frozenset())
     assert pages.ok and pages.then is not None  # an update, not a whole build
     assert len([p for p in pages.changed if p.endswith(".html")]) < 20
 
@@ -83,14 +112,14 @@ def test_a_preview_starts_from_the_state_a_build_kept_and_keeps_its_own(
     options = BuildOptions(site_copy, tmp_path / "live", cache=True)
     build_site(options)
     build = make_build_function(options, find_theme(site_copy))
-    first = build(None)
+    first = build(None, frozenset())
     assert first.ok and first.then is not None  # an update from the kept state
     assert not [p for p in first.changed if p.endswith(".html")]
     assert first.then().ok
     curation = site_copy / "curation.yaml"
     text = curation.read_text(encoding="utf-8")
     curation.write_text(text.replace("Learn2Hop: Learned", "Learn2Hop: Learnt"), "utf-8")
-    edited = build(frozenset({curation}))
+    edited = build(frozenset({curation}), frozenset())
     assert edited.ok and edited.then is not None and edited.then().ok
     curation.write_text(text, "utf-8")  # then the server stops, and a build follows
     after = build_site(options)
@@ -104,7 +133,7 @@ def test_the_search_index_parses_no_abstract_its_page_made_plain_already(
 ) -> None:
     live = tmp_path / "live"
     build = make_build_function(BuildOptions(site_copy, live), find_theme(site_copy))
-    build(None)
+    build(None, frozenset())
     parsed: list[str] = []
 
     def counted(source: str) -> str:
@@ -116,7 +145,7 @@ def test_the_search_index_parses_no_abstract_its_page_made_plain_already(
     lines = dump.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[6] = lines[6].replace(" the ", " Zyxwv ", 1)  # the abstract of one paper
     dump.write_text("".join(lines), encoding="utf-8")
-    pages = build(frozenset({dump}))
+    pages = build(frozenset({dump}), frozenset())
     assert pages.then is not None
     assert pages.then().ok
     assert parsed == []  # the edited paper's page gave its text

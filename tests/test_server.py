@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -33,6 +34,7 @@ from scholarsite.server import (
     is_ignored_change,
     request_segments,
     route_request,
+    viewed_file,
 )
 
 WAIT = 10.0  # generous: the machine is shared, and a late answer is not a wrong one
@@ -58,12 +60,14 @@ class FakeSite:
         (self.src / "other.txt").write_text("Other")
         (self.src / "style.css").write_text("h1 { color: rgb(255, 0, 0); }")
         self.calls: list[frozenset[Path] | None] = []
+        self.viewing: list[frozenset[str]] = []  # the pages open in a tab, at each call
         self.delay = 0.0
         self.raise_error: Exception | None = None
         self.then: Callable[[], BuildOutcome] | None = None  # the rest, after the pages
 
-    def __call__(self, changed: frozenset[Path] | None) -> BuildOutcome:
+    def __call__(self, changed: frozenset[Path] | None, viewing: frozenset[str]) -> BuildOutcome:
         self.calls.append(changed)
+        self.viewing.append(viewing)
         if self.raise_error is not None:
             raise self.raise_error
         sources = sorted(self.src.iterdir()) if changed is None else sorted(changed)
@@ -170,9 +174,11 @@ def get(port: int, target: str) -> tuple[int, str]:
 class EventStream:
     """Reads ``/__scholarsite/events`` on a thread; ``next()`` returns (event, data)."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, page: str | None = None) -> None:
+        """``page``: the URL path of the page the tab shows, as the live-reload script sends it."""
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
-        self.sock.sendall(b"GET /__scholarsite/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        target = "/__scholarsite/events" + ("" if page is None else f"?page={quote(page)}")
+        self.sock.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
         self.lines = self.sock.makefile("rb")
         self.status = self.lines.readline().decode()
         while self.lines.readline() not in (b"\r\n", b"\n", b""):
@@ -295,6 +301,55 @@ def test_a_build_that_returns_with_its_pages_reloads_before_the_rest_is_done(
     name, data = events.next()
     assert name == "error"
     assert data["errors"] == ["internal error in the build: RuntimeError: index on fire"]
+
+
+def test_a_build_is_told_which_pages_the_open_tabs_show(server: PreviewServer, site: FakeSite):
+    streams = [EventStream(port_of(server), page) for page in ("/other/", "/", "/other/")]
+    try:
+        assert [stream.next()[0] for stream in streams] == ["hello"] * 3
+        (site.src / "page.txt").write_text("Changed")
+        wait_until(lambda: len(site.calls) == 2)
+        assert site.viewing == [frozenset(), frozenset({"index.html", "other/index.html"})]
+    finally:
+        for stream in streams:
+            stream.close()
+    wait_until(lambda: server.hub.viewing() == frozenset())
+
+
+def test_the_rest_of_a_build_reloads_only_the_tabs_showing_a_page_it_wrote(
+    server: PreviewServer, site: FakeSite
+):
+    home, other = EventStream(port_of(server), "/"), EventStream(port_of(server), "/other/")
+    try:
+        assert home.next()[0] == other.next()[0] == "hello"
+        site.then = lambda: BuildOutcome(ok=True, changed=("other/index.html", "x.json"))
+        (site.src / "page.txt").write_text("Changed")
+        first = home.next()
+        assert first[0] == "reload" and other.next() == first  # every tab, for the first pages
+        name, data = other.next()
+        assert name == "reload" and data["generation"] == first[1]["generation"] + 1
+        home.assert_silent(0.3)
+        assert server.hub.state.generation == data["generation"]  # a hidden tab catches up
+    finally:
+        home.close()
+        other.close()
+
+
+@pytest.mark.parametrize(
+    ("page", "path"),
+    [
+        ("/", "index.html"),
+        ("", None),  # no page given
+        ("/papers/a-paper/", "papers/a-paper/index.html"),
+        ("/404.html", "404.html"),
+        ("/authors/%C5%82ukasz/", "authors/łukasz/index.html"),
+        ("/../secret/", None),
+        ("/a%2fb/", None),
+        ("papers/", None),
+    ],
+)
+def test_the_page_a_tab_shows_is_named_by_its_output_path(page: str, path: str | None):
+    assert viewed_file(page) == path
 
 
 def test_a_burst_of_fifty_saves_coalesces_into_few_rebuilds(
@@ -685,7 +740,7 @@ def test_serve_stops_cleanly_on_ctrl_c_and_sigterm(tmp_path: Path, stop_signal: 
             # as in a terminal: a shell running tests in the background ignores SIGINT
             signal.signal(signal.SIGINT, signal.default_int_handler)
             out = Path(sys.argv[1])
-            def build(changed):
+            def build(changed, viewing):
                 out.mkdir(exist_ok=True)
                 (out / "index.html").write_text("<p>ok</p>")
                 return BuildOutcome(ok=True, changed=("index.html",))

@@ -1,12 +1,13 @@
 """``python -m scholarsite.bench.reload_bench``: edit-to-reload time inside ``scholarsite serve``.
 
 Starts the preview server on a copy of a site, listens on its live-reload event stream like a
-browser tab does, then repeatedly edits one input and times how long after the write the
-``reload`` event arrives (the server sends it once the rebuilt pages are in place) and how long
-until that rebuild is done (the search index, publishing files and export follow the reload).
-Prints the median and spread over the repeats, for the shipped site (a curated title edit) and
-for a synthetic corpus of ``--size`` papers (a word of an abstract in one dump, then a paper's
-title in one dump).
+browser tab showing a page the edit changes does, then repeatedly edits one input and times how
+long after the write the ``reload`` event arrives (the server sends it once that page is in
+place: the pages open in a tab are rendered first) and how long until that rebuild is done (the
+other pages, then the search index, publishing files and export follow). Prints the median and
+spread over the repeats, for the shipped site (a curated title edit; the tab shows the list of
+papers) and for a synthetic corpus of ``--size`` papers (a word of an abstract in one dump, the
+tab on that paper's page; then a paper's title in one dump, the tab on its first author's page).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 from scholarsite.bench.synth import write_corpus
 from scholarsite.build import BuildOptions
@@ -31,10 +34,12 @@ from scholarsite.theme import find_theme
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
-def _events(port: int) -> Callable[[float], str | None]:
-    """A reader of the event stream: the next event's name, or None when ``timeout`` passes."""
+def _events(port: int, page: str) -> Callable[[float], str | None]:
+    """A reader of the event stream of a tab showing ``page`` (a URL path): the next event's
+    name, or None when ``timeout`` passes."""
     sock = socket.create_connection(("127.0.0.1", port))
-    sock.sendall(f"GET {EVENTS_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+    target = f"{EVENTS_PATH}?page={quote(page)}"
+    sock.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
     buffer = b""
 
     def next_event(timeout: float) -> str | None:
@@ -63,11 +68,12 @@ def _drain(next_event: Callable[[float], str | None], quiet: float) -> None:
         pass
 
 
-def measure(
-    source: Path, edit: Callable[[int], None], repeats: int
-) -> tuple[list[float], list[float]]:
-    """Seconds from each edit to the ``reload`` event, and to the end of that rebuild (the
-    search index, publishing files and export are made after the reload)."""
+Edit = Callable[[int], None]
+
+
+def measure(source: Path, edit: Callable[[Path], tuple[Edit, str]], repeats: int) -> Times:
+    """Seconds from each edit to the ``reload`` event of a tab showing the page ``edit`` names,
+    and to the end of that rebuild. ``edit`` is given the output of the first build."""
     output = source.parent / "build"
     theme = find_theme(source)
     server = PreviewServer(
@@ -79,16 +85,17 @@ def measure(
     )
     port = server.start()
     try:
-        next_event = _events(port)
-        assert next_event(30) == "hello"
         while server.builds == 0:  # the first, full build
             time.sleep(0.05)
+        change, page = edit(output)
+        next_event = _events(port, page)
+        assert next_event(30) == "hello"
         _drain(next_event, quiet=1.0)
         reloads, completes = [], []
         for attempt in range(repeats):
             builds = server.builds
             started = time.perf_counter()
-            edit(attempt)
+            change(attempt)
             while (name := next_event(300)) != "reload":
                 if name in ("error", None):
                     raise RuntimeError(f"the rebuild failed or timed out ({name})")
@@ -108,7 +115,7 @@ def shipped_site(workdir: Path) -> Path:
     return source
 
 
-def edit_curated_title(source: Path) -> Callable[[int], None]:
+def edit_curated_title(source: Path) -> Callable[[Path], tuple[Edit, str]]:
     curation = source / "curation.yaml"
     text = curation.read_text(encoding="utf-8")
 
@@ -116,24 +123,39 @@ def edit_curated_title(source: Path) -> Callable[[int], None]:
         new = text.replace("Learn2Hop: Learned", f"Learn2Hop ({attempt}): Learned")
         curation.write_text(new, encoding="utf-8")
 
-    return edit
+    return lambda output: (edit, "/papers/")
 
 
-def edit_one_dump(source: Path) -> Callable[[int], None]:
-    """A word of an abstract in the middle dump, a different word each time."""
-    dump = sorted((source / "corpus").iterdir())[len(list((source / "corpus").iterdir())) // 2]
-    text = dump.read_text(encoding="utf-8")
+def edit_one_abstract(source: Path) -> Callable[[Path], tuple[Edit, str]]:
+    """A word of the abstract of a paper that only one record has, a different word each time;
+    the tab shows that paper."""
 
-    def edit(attempt: int) -> None:
-        word = ("these", "thee")[attempt % 2]
-        dump.write_text(text.replace(" the ", f" {word} ", 1), encoding="utf-8")
+    def choose(output: Path) -> tuple[Edit, str]:
+        for paper in _papers(output):
+            if len(paper["sources"]) != 1 or " the " not in paper["abstract"]:
+                continue
+            dump = source / paper["sources"][0]["file"]
+            text = dump.read_text(encoding="utf-8")
+            if text.count(paper["abstract"]) == 1:
+                break
+        else:
+            raise RuntimeError("no abstract of one record only, with a 'the' to edit")
+        abstract = paper["abstract"]
 
-    return edit
+        def edit(attempt: int) -> None:
+            word = ("these", "thee")[attempt % 2]
+            new = abstract.replace(" the ", f" {word} ", 1)
+            dump.write_text(text.replace(abstract, new), encoding="utf-8")
+
+        return edit, "/" + paper["url"]
+
+    return choose
 
 
-def edit_one_title(source: Path) -> Callable[[int], None]:
+def edit_one_title(source: Path) -> Callable[[Path], tuple[Edit, str]]:
     """A word of a title that only one dump has (so the edit shows), a different word each time:
-    the paper's page moves, and its authors' pages and the lists change."""
+    the paper's page moves, and its authors' pages and the lists change. The tab shows the
+    paper's first author."""
     dumps = {path: path.read_text(encoding="utf-8") for path in (source / "corpus").iterdir()}
     queries = json.loads((source.parent / "queries.json").read_text(encoding="utf-8"))
     for title in (q["q"] for q in queries if q["kind"] == "title"):
@@ -148,10 +170,24 @@ def edit_one_title(source: Path) -> Callable[[int], None]:
         new = title.replace(" ", (" Revised ", " Revisited ")[attempt % 2], 1)
         dump.write_text(text.replace(title, new), encoding="utf-8")
 
-    return edit
+    def choose(output: Path) -> tuple[Edit, str]:
+        paper = next(p for p in _papers(output) if p["title"] == title)
+        return edit, f"/authors/{paper['authors'][0]}/"
+
+    return choose
 
 
-def report(label: str, times: tuple[list[float], list[float]]) -> None:
+def _papers(output: Path) -> list[dict[str, Any]]:
+    papers: list[dict[str, Any]] = json.loads((output / "corpus.json").read_text(encoding="utf-8"))[
+        "papers"
+    ]
+    return papers
+
+
+Times = tuple[list[float], list[float]]
+
+
+def report(label: str, times: Times) -> None:
     for what, seconds in zip(("reload", "rebuild done"), times, strict=True):
         print(
             f"{label:<34} {what:<13} median {statistics.median(seconds) * 1000:7.0f} ms   "
@@ -178,7 +214,7 @@ def main() -> None:
             source = workdir / "synth" / "site_src"
             report(
                 f"{args.size} papers, a word in one dump",
-                measure(source, edit_one_dump(source), args.repeats),
+                measure(source, edit_one_abstract(source), args.repeats),
             )
             report(
                 f"{args.size} papers, a title in one dump",
