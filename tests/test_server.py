@@ -942,6 +942,26 @@ def test_browser_tabs_reload_after_an_edit_and_swap_css_in_place(
 
 
 @pytest.mark.browser
+def test_browser_tabs_say_which_page_they_show_and_follow_pages_written_later(
+    open_tab: Callable[[], Page], server: PreviewServer, site: FakeSite
+):
+    home, other = open_tab(), open_tab()
+    other.goto(server.url + "other/")
+    wait_until(lambda: server.hub.viewing() == {"index.html", "other/index.html"})
+
+    def rest() -> BuildOutcome:  # the rest of the build writes the other page
+        time.sleep(1.0)  # long after the first reload: the tab shows the old page again by then
+        (site.out / "other/index.html").write_text(page_html("Other", "Written later"))
+        return BuildOutcome(ok=True, changed=("other/index.html",))
+
+    site.then = rest
+    (site.src / "page.txt").write_text("Edited")
+    home.wait_for_selector("h1:text('Edited')")
+    other.wait_for_selector("h1:text('Written later')")
+    assert site.viewing[-1] == {"index.html", "other/index.html"}
+
+
+@pytest.mark.browser
 def test_browser_shows_the_error_overlay_and_clears_it(
     open_tab: Callable[[], Page], site: FakeSite
 ):

@@ -34,9 +34,9 @@ from scholarsite.theme import find_theme
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
-def _events(port: int, page: str) -> Callable[[float], str | None]:
+def _events(port: int, page: str) -> tuple[Callable[[float], str | None], socket.socket]:
     """A reader of the event stream of a tab showing ``page`` (a URL path): the next event's
-    name, or None when ``timeout`` passes."""
+    name, or None when ``timeout`` passes; and the stream's socket, to close."""
     sock = socket.create_connection(("127.0.0.1", port))
     target = f"{EVENTS_PATH}?page={quote(page)}"
     sock.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
@@ -59,7 +59,7 @@ def _events(port: int, page: str) -> Callable[[float], str | None]:
                 return line.split(":", 1)[1].strip()
         return next_event(max(0.0, deadline - time.monotonic()))
 
-    return next_event
+    return next_event, sock
 
 
 def _drain(next_event: Callable[[float], str | None], quiet: float) -> None:
@@ -84,11 +84,12 @@ def measure(source: Path, edit: Callable[[Path], tuple[Edit, str]], repeats: int
         log=lambda _line: None,
     )
     port = server.start()
+    stream = None
     try:
         while server.builds == 0:  # the first, full build
             time.sleep(0.05)
         change, page = edit(output)
-        next_event = _events(port, page)
+        next_event, stream = _events(port, page)
         assert next_event(30) == "hello"
         _drain(next_event, quiet=1.0)
         reloads, completes = [], []
@@ -106,6 +107,8 @@ def measure(source: Path, edit: Callable[[Path], tuple[Edit, str]], repeats: int
             _drain(next_event, quiet=max(1.0, 0.5 * completes[-1]))
         return reloads, completes
     finally:
+        if stream is not None:
+            stream.close()
         server.stop()
 
 

@@ -1,0 +1,50 @@
+"""The edit-to-reload benchmark, run small: its edits show on the page its tab watches."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from scholarsite.bench.reload_bench import (
+    ROOT,
+    edit_curated_title,
+    edit_one_abstract,
+    edit_one_title,
+    measure,
+)
+from scholarsite.bench.synth import write_corpus
+from scholarsite.build import BuildOptions, build_site
+
+
+def test_each_edit_reloads_its_tab_before_the_rebuild_is_done(tmp_path: Path) -> None:
+    shipped = tmp_path / "shipped" / "site_src"
+    shutil.copytree(ROOT / "site_src", shipped)
+    write_corpus(tmp_path / "synth", 200)
+    synth = tmp_path / "synth" / "site_src"
+    for source, edit in (
+        (shipped, edit_curated_title),
+        (synth, edit_one_abstract),
+        (synth, edit_one_title),
+    ):
+        reloads, completes = measure(source, edit(source), repeats=2)
+        assert len(reloads) == len(completes) == 2
+        assert all(0 < r <= c for r, c in zip(reloads, completes, strict=True)), edit.__name__
+
+
+def test_the_tab_shows_a_page_each_edit_changes(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "synth", 200)
+    source = tmp_path / "synth" / "site_src"
+    output = tmp_path / "synth" / "build"
+    build_site(BuildOptions(source, output))
+    dumps = {path: path.read_bytes() for path in (source / "corpus").iterdir()}
+    for choose in (edit_one_abstract(source), edit_one_title(source)):
+        edit, page = choose(output)
+        shown = output / page.lstrip("/") / "index.html"
+        before = shown.read_bytes()
+        edit(0)
+        assert sum(path.read_bytes() != data for path, data in dumps.items()) == 1
+        build_site(BuildOptions(source, output))
+        assert shown.read_bytes() != before
+        for path, data in dumps.items():
+            path.write_bytes(data)
+        build_site(BuildOptions(source, output))
