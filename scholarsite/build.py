@@ -158,8 +158,8 @@ def build_steps(
     files and export are made; a full build runs to the end without pausing. ``keep_state``:
     the caller rebuilds from this build's state later, so an output already up to date is
     built all the same (its result would have no state). ``first``: the output paths of pages
-    a browser shows; a rebuild that changes some of them renders those ahead of the others and
-    pauses once they are in place too."""
+    a browser shows; a rebuild renders those before it works out which other pages changed,
+    and pauses once those of them that changed are in place too."""
     started = time.perf_counter()
     check_output_target(options.output, options.source, contents=False)
     theme = find_theme(options.source)
@@ -183,8 +183,8 @@ def build_steps(
     writer = SiteWriter(options.output, update=previous is not None)
     writer.inputs = inputs
     with watch.stage("views"), collector_paused():  # tables of the model, compared: no cycles
-        shown = (previous.corpus, previous.tables) if previous is not None else None
-        tables = updated.tables if updated is not None else view_tables(site.corpus, shown)
+        earlier = (previous.corpus, previous.tables) if previous is not None else None
+        tables = updated.tables if updated is not None else view_tables(site.corpus, earlier)
         views = SiteViews(site.corpus, site.config, site.pages, tables)
         state = SiteState.of(views, theme.templates, site.model)
         if previous is not None and writer.update:
