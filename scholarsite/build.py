@@ -21,7 +21,7 @@ from scholarsite.curation import Curation, acknowledge, load_curation
 from scholarsite.errors import BuildFailed, Problem, ScholarsiteError
 from scholarsite.export import corpus_json
 from scholarsite.fingerprint import input_digest
-from scholarsite.gcpause import collector_paused
+from scholarsite.gcpause import collector_paused, return_free_memory
 from scholarsite.incremental import Product, SiteState, pages_to_render, reusable_fragments
 from scholarsite.model import Corpus, build_corpus
 from scholarsite.modelupdate import ModelSource, updated_corpus
@@ -177,6 +177,8 @@ def build_steps(
     watch = Stopwatch()
     with watch.stage("read"):
         site = read_site(options.source, options.base_url, dumps, last, options.jobs)
+        if previous is None:
+            return_free_memory()  # what parsing freed: before the render workers are forked
     # A model updated for new abstracts has the last one's ids, people, titles and order.
     updated = previous if previous is not None and site.new_abstracts is not None else None
     renderer = Renderer(theme.templates, site.config, site.pages)

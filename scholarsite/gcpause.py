@@ -1,10 +1,14 @@
 """Keeping Python's cyclic garbage collector from scanning large data for nothing: paused around
-steps that only build acyclic data, and kept off the state a long-running process holds."""
+steps that only build acyclic data, and kept off the state a long-running process holds; and
+handing memory freed in bulk back to the system."""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 
@@ -33,3 +37,23 @@ def settle_heap() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+
+
+def return_free_memory() -> None:
+    """Give the system back the memory the C allocator keeps free after a step that freed much
+    of what it made (reading the dumps: their text and records go once the model is built), so
+    the render workers forked next do not start from a heap full of holes. A no-op where the C
+    library has no ``malloc_trim`` (it is glibc's)."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"))
+    except OSError:
+        return None
+    trim: Callable[[int], int] | None = getattr(libc, "malloc_trim", None)
+    return trim

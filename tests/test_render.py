@@ -1,4 +1,4 @@
-"""The Jinja environment: compiled templates kept between builds in one process."""
+"""The Jinja environment: compiled templates kept between builds in one process; the pages."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import Any
 
 import jinja2
 
+from scholarsite.build import BuildResult
 from scholarsite.config import SiteConfig
-from scholarsite.render import OutputPage, Renderer, make_environment
+from scholarsite.render import OutputPage, Renderer, make_environment, pages_at, site_pages
 from scholarsite.views import spliced
 
 
@@ -52,3 +53,37 @@ def test_spliced_bytes_take_the_place_of_their_placeholder_only(tmp_path: Path) 
     page = OutputPage("t/index.html", "t.html", "t")
     html = renderer.render(page, {"title": guess, "rest": rest.placeholder}, [rest])
     assert html == "<p>\x00coauthors-0000000000000000\x00</p><ul><li>Mądry</li></ul>".encode()
+
+
+def test_the_pages_at_some_paths_are_the_pages_the_whole_list_has_there(
+    shipped_build: BuildResult,
+) -> None:
+    state = shipped_build.state
+    assert state is not None
+    markdown = list(state.markdown)
+    every = site_pages(state.corpus, markdown)
+    kinds = {page.kind: page.path for page in reversed(every)}  # the first page of each kind
+    unlisted = next(p.path for p in every if p.kind == "person" and not p.downloads)
+    paths = frozenset(
+        {
+            *kinds.values(),
+            unlisted,
+            "papers/no-such-paper/index.html",
+            "authors/index.html/index.html",
+            "papers/gpt-4o-system-card/cite.bib",
+        }
+    )
+    found = pages_at(paths, state.corpus, markdown)
+    assert sorted(found, key=lambda page: page.path) == sorted(
+        (page for page in every if page.path in paths), key=lambda page: page.path
+    )
+    assert {page.kind for page in found} == {
+        "home",
+        "papers",
+        "authors",
+        "search",
+        "404",
+        "page",
+        "paper",
+        "person",
+    }
