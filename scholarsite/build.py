@@ -136,7 +136,11 @@ def build_site(
     server keeps it; ``options.cache`` reads it from beside the output), only the pages whose
     inputs changed are rendered and written; given a cache of parsed dumps, only the dumps that
     changed are parsed."""
-    steps = build_steps(options, progress, previous, dumps)
+    return run_to_end(build_steps(options, progress, previous, dumps))
+
+
+def run_to_end(steps: Generator[tuple[str, ...], None, BuildResult]) -> BuildResult:
+    """The result of a build run in steps (:func:`build_steps`), through all its pauses."""
     while True:
         try:
             next(steps)
@@ -443,5 +447,6 @@ __all__ = [
     "build_site",
     "build_steps",
     "read_site",
+    "run_to_end",
     "search_docs",
 ]

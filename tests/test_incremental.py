@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from scholarsite.build import BuildOptions, BuildResult, build_site, build_steps
+from scholarsite.build import BuildOptions, BuildResult, build_site, build_steps, run_to_end
 from scholarsite.corpus import DumpCache
 from scholarsite.errors import BuildFailed
 from scholarsite.incremental import reusable_fragments
@@ -221,13 +221,7 @@ OPEN_TABS = frozenset(
 
 def preview_rebuild(options: BuildOptions, previous: BuildResult, dumps: DumpCache) -> BuildResult:
     """A rebuild as the preview server runs it, with tabs open, through each of its pauses."""
-    steps = build_steps(options, previous=previous.state, dumps=dumps, first=OPEN_TABS)
-    while True:
-        try:
-            next(steps)
-        except StopIteration as done:
-            result: BuildResult = done.value
-            return result
+    return run_to_end(build_steps(options, previous=previous.state, dumps=dumps, first=OPEN_TABS))
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -17,6 +17,14 @@ def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
+def retitle(source: Path) -> frozenset[Path]:
+    """Change a curated title, as a user would; the changed sources, as the server hands them."""
+    curation = source / "curation.yaml"
+    text = curation.read_text(encoding="utf-8")
+    curation.write_text(text.replace("Learn2Hop: Learned", "Learn2Hop: Learnt"), "utf-8")
+    return frozenset({curation})
+
+
 def test_a_rebuild_returns_with_its_pages_and_finishes_in_then(
     site_copy: Path, tmp_path: Path
 ) -> None:
@@ -26,10 +34,7 @@ def test_a_rebuild_returns_with_its_pages_and_finishes_in_then(
     assert first.ok and first.then is None  # the first build is whole
     index_before = tree(live / "search")
 
-    curation = site_copy / "curation.yaml"
-    text = curation.read_text(encoding="utf-8")
-    curation.write_text(text.replace("Learn2Hop: Learned", "Learn2Hop: Learnt"), "utf-8")
-    pages = build(frozenset({curation}), frozenset())
+    pages = build(retitle(site_copy), frozenset())
     assert pages.ok and pages.then is not None
     paper = "papers/learn2hop-learnt-optimization-on-rough-landscapes/index.html"
     assert paper in pages.changed and (live / paper).is_file()
@@ -49,11 +54,8 @@ def test_a_rebuild_puts_the_pages_open_in_a_tab_in_place_before_the_others(
     live = tmp_path / "live"
     build = make_build_function(BuildOptions(site_copy, live), find_theme(site_copy))
     build(None, frozenset())
-    curation = site_copy / "curation.yaml"
-    text = curation.read_text(encoding="utf-8")
-    curation.write_text(text.replace("Learn2Hop: Learned", "Learn2Hop: Learnt"), "utf-8")
     open_tabs = frozenset({"papers/index.html", "about/index.html"})  # the second is unchanged
-    shown = build(frozenset({curation}), open_tabs)
+    shown = build(retitle(site_copy), open_tabs)
     assert shown.ok and shown.changed == ("papers/index.html",)
     assert "Learn2Hop: Learnt" in (live / "papers/index.html").read_text(encoding="utf-8")
     paper = "papers/learn2hop-learnt-optimization-on-rough-landscapes/index.html"
@@ -78,10 +80,7 @@ def test_a_rebuild_abandoned_after_its_pages_leaves_an_output_the_next_build_rep
     live = tmp_path / "live"
     build = make_build_function(BuildOptions(site_copy, live), find_theme(site_copy))
     build(None, frozenset())
-    curation = site_copy / "curation.yaml"
-    text = curation.read_text(encoding="utf-8")
-    curation.write_text(text.replace("Learn2Hop: Learned", "Learn2Hop: Learnt"), "utf-8")
-    pages = build(frozenset({curation}), frozenset())
+    pages = build(retitle(site_copy), frozenset())
     assert pages.then is not None  # the server stops here: the rest never runs
     again = build_site(BuildOptions(site_copy, live))  # refuses no file, is not "up to date"
     assert not again.up_to_date
@@ -98,10 +97,7 @@ def test_a_restarted_preview_builds_once_then_renders_only_what_an_edit_changed(
     build = make_build_function(options, find_theme(site_copy))  # the server started again
     first = build(None, frozenset())
     assert first.ok and first.changed  # up to date, but built: the state is what rebuilds need
-    curation = site_copy / "curation.yaml"
-    text = curation.read_text(encoding="utf-8")
-    curation.write_text(text.replace("Learn2Hop: Learned", "Learn2Hop: Learnt"), "utf-8")
-    pages = build(frozenset({curation}), frozenset())
+    pages = build(retitle(site_copy), frozenset())
     assert pages.ok and pages.then is not None  # an update, not a whole build
     assert len([p for p in pages.changed if p.endswith(".html")]) < 20
 
@@ -118,8 +114,7 @@ def test_a_preview_starts_from_the_state_a_build_kept_and_keeps_its_own(
     assert first.then().ok
     curation = site_copy / "curation.yaml"
     text = curation.read_text(encoding="utf-8")
-    curation.write_text(text.replace("Learn2Hop: Learned", "Learn2Hop: Learnt"), "utf-8")
-    edited = build(frozenset({curation}), frozenset())
+    edited = build(retitle(site_copy), frozenset())
     assert edited.ok and edited.then is not None and edited.then().ok
     curation.write_text(text, "utf-8")  # then the server stops, and a build follows
     after = build_site(options)
