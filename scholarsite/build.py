@@ -22,7 +22,13 @@ from scholarsite.errors import BuildFailed, Problem, ScholarsiteError
 from scholarsite.export import corpus_json
 from scholarsite.fingerprint import input_digest
 from scholarsite.gcpause import collector_paused, return_free_memory
-from scholarsite.incremental import Product, SiteState, pages_to_render, reusable_fragments
+from scholarsite.incremental import (
+    Product,
+    SiteState,
+    moved_pages,
+    pages_to_render,
+    reusable_fragments,
+)
 from scholarsite.model import Corpus, build_corpus
 from scholarsite.modelupdate import ModelSource, updated_corpus
 from scholarsite.output import MARKER, SiteWriter, check_output_target, marker_inputs
@@ -66,6 +72,15 @@ class BuildResult:
     @property
     def warnings(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if not p.acknowledged)
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Where a rebuild in steps stops: the files it put in place, and the pages that moved
+    (old output path → new) for a browser showing one of them to follow."""
+
+    written: tuple[str, ...]
+    moved: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,7 +154,7 @@ def build_site(
     return run_to_end(build_steps(options, progress, previous, dumps))
 
 
-def run_to_end(steps: Generator[tuple[str, ...], None, BuildResult]) -> BuildResult:
+def run_to_end(steps: Generator[Pause, None, BuildResult]) -> BuildResult:
     """The result of a build run in steps (:func:`build_steps`), through all its pauses."""
     while True:
         try:
@@ -156,7 +171,7 @@ def build_steps(
     dumps: DumpCache | None = None,
     keep_state: bool = False,
     first: frozenset[str] = frozenset(),
-) -> Generator[tuple[str, ...], None, BuildResult]:
+) -> Generator[Pause, None, BuildResult]:
     """:func:`build_site`, in steps: a rebuild (given ``previous``) pauses once its pages are in
     place, yielding their paths, so a browser can reload before the search index, publishing
     files and export are made; a full build runs to the end without pausing. ``keep_state``:
@@ -203,6 +218,9 @@ def build_steps(
         early = writer.update  # a rebuild shows its pages first, then makes the rest
         # The pages open in a tab are rendered before anything else is worked out (they are
         # few), and shown at once when they changed.
+        shifts = moved_pages(previous.corpus, site.corpus) if previous and early else {}
+        moved = tuple(shifts.items())
+        first = first | {new for old, new in moved if old in first}  # followed by their tabs
         shows_first = early and not options.strict
         ahead = pages_at(first, site.corpus, site.pages) if shows_first else []
         parts = []
@@ -212,7 +230,7 @@ def build_steps(
             parts.append(rendered._replace(written=writer.drop_unchanged(rendered.written)))
             if parts[0].written:
                 writer.move_staged(interim=True)
-                yield tuple(parts[0].written)
+                yield Pause(tuple(parts[0].written), moved)
         with watch.stage("changes"), collector_paused():
             if updated is not None and updated.markdown == tuple(site.pages):
                 pages = list(updated.pages)
@@ -255,7 +273,7 @@ def build_steps(
             raise BuildFailed([p for p in problems if not p.acknowledged])
         if early:
             writer.move_staged(interim=True)
-            yield tuple(parts[-1].written)
+            yield Pause(tuple(parts[-1].written), moved)
             site_wide_files(lambda: rendered.texts)
         writer.site_files.update(path for page in pages for path in page.files)
         made["export"] = _product(
@@ -444,6 +462,7 @@ __all__ = [
     "BuildOptions",
     "BuildResult",
     "OutputPage",
+    "Pause",
     "build_site",
     "build_steps",
     "read_site",

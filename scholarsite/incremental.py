@@ -149,6 +149,18 @@ def _cited(corpus: Corpus) -> dict[str, object]:
     return {p.id: (p.title, p.authors, p.authors_complete, p.year, p.arxiv) for p in corpus.papers}
 
 
+def moved_pages(before: Corpus, after: Corpus) -> dict[str, str]:
+    """The pages of papers that moved to a new id (a new title), old output path → new: a paper
+    gone and a paper new that start at the same record."""
+    gone = {p.sources[0]: p for p in before.papers if p.sources and p.id not in after.papers_by_id}
+    return {
+        f"{old.url}index.html": f"{new.url}index.html"
+        for new in after.papers
+        if new.sources and new.id not in before.papers_by_id
+        if (old := gone.get(new.sources[0])) is not None
+    }
+
+
 def pages_to_render(
     old: SiteState,
     new: SiteState,

@@ -7,7 +7,7 @@ from collections.abc import Generator
 from dataclasses import replace
 from pathlib import Path
 
-from scholarsite.build import BuildOptions, BuildResult, build_steps
+from scholarsite.build import BuildOptions, BuildResult, Pause, build_steps
 from scholarsite.corpus import DumpCache
 from scholarsite.errors import BuildFailed, ScholarsiteError
 from scholarsite.gcpause import settle_heap
@@ -34,11 +34,11 @@ def make_build_function(options: BuildOptions, theme: Theme) -> BuildFunction:
         steps = build_steps(options, previous=previous, dumps=dumps, keep_state=True, first=viewing)
         return step(steps, set())
 
-    def step(steps: Generator[tuple[str, ...], None, BuildResult], shown: set[str]) -> BuildOutcome:
+    def step(steps: Generator[Pause, None, BuildResult], shown: set[str]) -> BuildOutcome:
         """Run the build to its next pause (pages in place) or to its end. ``shown``: the files
         the pauses before this one put in place."""
         try:
-            live = next(steps)
+            pause = next(steps)
         except StopIteration as done:
             outcome = finished(done.value)
             return replace(outcome, changed=tuple(p for p in outcome.changed if p not in shown))
@@ -46,8 +46,8 @@ def make_build_function(options: BuildOptions, theme: Theme) -> BuildFunction:
             return BuildOutcome(False, tuple(str(p) for p in failure.problems))
         except ScholarsiteError as error:
             return BuildOutcome(False, (str(error),))
-        shown.update(live)
-        return BuildOutcome(True, (), live, then=lambda: step(steps, shown))
+        shown.update(pause.written)
+        return BuildOutcome(True, (), pause.written, lambda: step(steps, shown), pause.moved)
 
     def finished(result: BuildResult) -> BuildOutcome:
         if result.state is not None:

@@ -71,12 +71,14 @@ class BuildOutcome:
     """What one build did: success, the errors to show, and the output files it wrote.
 
     ``then`` is the rest of the build, when it returned as soon as some pages were in place: the
-    tabs reload at once, and the rest follows (its outcome may have a ``then`` of its own)."""
+    tabs reload at once, and the rest follows (its outcome may have a ``then`` of its own).
+    ``moved``: pages now at another path (old, new), which the tabs showing them follow."""
 
     ok: bool
     errors: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()
     then: Callable[[], BuildOutcome] | None = None
+    moved: tuple[tuple[str, str], ...] = ()
 
 
 # (changed sources or None for a full build, output paths of the pages open in a tab)
@@ -349,8 +351,21 @@ def event_for_outcome(outcome: BuildOutcome, generation: int, was_ok: bool) -> L
     if outcome.changed and all(path.endswith(".css") for path in outcome.changed):
         return LiveEvent("css", {"generation": generation, "changed": list(outcome.changed)})
     if outcome.changed or not was_ok:
-        return LiveEvent("reload", {"generation": generation})
+        return reload_event(outcome, generation)
     return None
+
+
+def reload_event(outcome: BuildOutcome, generation: int) -> LiveEvent:
+    """``reload``, with the URL paths of the pages that moved (old → new) when some did."""
+    data: dict[str, Any] = {"generation": generation}
+    if outcome.moved:
+        data["moved"] = {page_url(old): page_url(new) for old, new in outcome.moved}
+    return LiveEvent("reload", data)
+
+
+def page_url(path: str) -> str:
+    """The URL path the server answers an output file at (``papers/x/index.html`` → /papers/x/)."""
+    return "/" + quote(path.removesuffix("index.html"))
 
 
 class LiveHub:
@@ -415,12 +430,13 @@ class LiveHub:
         if not outcome.ok:
             return self.publish(outcome)
         pages = {path for path in outcome.changed if path.endswith(".html")}
+        pages.update(old for old, _ in outcome.moved)
         if not pages:
             return None
         with self._lock:
             generation = self._state.generation + 1  # a tab shown again later catches up
             self._state = replace(self._state, generation=generation)
-            event = LiveEvent("reload", {"generation": generation})
+            event = reload_event(outcome, generation)
             for client, page in self._clients.items():
                 if page in pages:
                     offer(client, event)
@@ -668,7 +684,11 @@ LIVERELOAD_JS = r"""(() => {
       if (state.generation !== generation) { location.reload(); return; }
       if (state.ok) hideErrors(); else showErrors(state.errors);
     });
-    source.addEventListener("reload", () => location.reload());
+    source.addEventListener("reload", (event) => {
+      const moved = JSON.parse(event.data).moved || {};
+      if (moved[location.pathname]) location.replace(moved[location.pathname]);
+      else location.reload();
+    });
     source.addEventListener("css", (event) => {
       const data = JSON.parse(event.data);
       generation = data.generation;

@@ -74,6 +74,24 @@ def test_a_rebuild_puts_the_pages_open_in_a_tab_in_place_before_the_others(
     assert tree(live) == tree(tmp_path / "cold")
 
 
+def test_a_tab_on_a_retitled_paper_is_sent_to_its_new_page_once_it_is_in_place(
+    site_copy: Path, tmp_path: Path
+) -> None:
+    live = tmp_path / "live"
+    build = make_build_function(BuildOptions(site_copy, live), find_theme(site_copy))
+    build(None, frozenset())
+    old = "papers/learn2hop-learned-optimization-on-rough-landscapes/index.html"
+    new = "papers/learn2hop-learnt-optimization-on-rough-landscapes/index.html"
+    shown = build(retitle(site_copy), frozenset({old}))
+    assert shown.ok and shown.moved == ((old, new),)
+    assert shown.changed == (
+        new,
+        new.replace("index.html", "cite.bib"),
+        new.replace("index.html", "cite.ris"),
+    )
+    assert (live / new).is_file()
+
+
 def test_a_rebuild_abandoned_after_its_pages_leaves_an_output_the_next_build_replaces(
     site_copy: Path, tmp_path: Path
 ) -> None:

@@ -64,6 +64,7 @@ class FakeSite:
         self.delay = 0.0
         self.raise_error: Exception | None = None
         self.then: Callable[[], BuildOutcome] | None = None  # the rest, after the pages
+        self.moved: tuple[tuple[str, str], ...] = ()  # pages the build says moved
 
     def __call__(self, changed: frozenset[Path] | None, viewing: frozenset[str]) -> BuildOutcome:
         self.calls.append(changed)
@@ -81,7 +82,7 @@ class FakeSite:
         if changed is None:
             (self.out / "404.html").write_text(page_html("Lost", "not here"))
             written.append("404.html")
-        return BuildOutcome(ok=True, changed=tuple(written), then=self.then)
+        return BuildOutcome(ok=True, changed=tuple(written), then=self.then, moved=self.moved)
 
     def write_output(self, source: Path) -> str:
         name = self.PAGES.get(source.name, source.name)
@@ -862,6 +863,13 @@ def test_events_for_outcomes():
     assert event_for_outcome(BuildOutcome(False, ("f:1: bad",)), 3, True).name == "error"
     assert event_for_outcome(BuildOutcome(True), 3, True) is None  # nothing written
     assert event_for_outcome(BuildOutcome(True), 3, False).name == "reload"  # clears the overlay
+    moved = BuildOutcome(
+        True, (), ("papers/b/index.html",), moved=(("papers/a/index.html", "papers/b/index.html"),)
+    )
+    assert event_for_outcome(moved, 3, True).data == {
+        "generation": 3,
+        "moved": {"/papers/a/": "/papers/b/"},
+    }
 
 
 def test_the_hub_counts_generations_only_for_builds_that_wrote():
@@ -959,6 +967,19 @@ def test_browser_tabs_say_which_page_they_show_and_follow_pages_written_later(
     home.wait_for_selector("h1:text('Edited')")
     other.wait_for_selector("h1:text('Written later')")
     assert site.viewing[-1] == {"index.html", "other/index.html"}
+
+
+@pytest.mark.browser
+def test_a_browser_tab_follows_its_page_when_it_moves(
+    open_tab: Callable[[], Page], server: PreviewServer, site: FakeSite
+):
+    tab = open_tab()
+    tab.goto(server.url + "other/")
+    wait_until(lambda: server.hub.viewing() == {"other/index.html"})
+    site.moved = (("other/index.html", "index.html"),)
+    (site.src / "page.txt").write_text("Moved here")
+    tab.wait_for_selector("h1:text('Moved here')")
+    assert tab.url == server.url
 
 
 @pytest.mark.browser
