@@ -216,11 +216,11 @@ def build_steps(
     try:
         report = (lambda done, total: progress("pages", done, total)) if progress else None
         early = writer.update  # a rebuild shows its pages first, then makes the rest
-        # The pages open in a tab are rendered before anything else is worked out (they are
-        # few), and shown at once when they changed.
         shifts = moved_pages(previous.corpus, site.corpus) if previous and early else {}
         moved = tuple(shifts.items())
         first = first | {new for old, new in moved if old in first}  # followed by their tabs
+        # The pages open in a tab are rendered before anything else is worked out (they are
+        # few), and shown at once when they changed.
         shows_first = early and not options.strict
         ahead = pages_at(first, site.corpus, site.pages) if shows_first else []
         parts = []
