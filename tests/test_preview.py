@@ -9,12 +9,26 @@ import pytest
 import scholarsite.build
 from scholarsite.build import BuildOptions, build_site
 from scholarsite.preview import make_build_function
+from scholarsite.server import BuildFunction
 from scholarsite.text import abstract_plain_text
 from scholarsite.theme import find_theme
 
 
 def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def cold_build(source: Path, output: Path) -> dict[str, bytes]:
+    """The files of a build from nothing, to compare a preview's output with."""
+    build_site(BuildOptions(source, output))
+    return tree(output)
+
+
+def previewing(source: Path, live: Path) -> BuildFunction:
+    """The preview's build function, after its first (whole) build into ``live``."""
+    build = make_build_function(BuildOptions(source, live), find_theme(source))
+    build(None, frozenset())
+    return build
 
 
 def retitle(source: Path) -> frozenset[Path]:
@@ -44,16 +58,14 @@ def test_a_rebuild_returns_with_its_pages_and_finishes_in_then(
     rest = pages.then()
     assert rest.ok and rest.then is None
     assert any(p.startswith("search/idx/") for p in rest.changed)
-    build_site(BuildOptions(site_copy, tmp_path / "cold"))
-    assert tree(live) == tree(tmp_path / "cold")
+    assert tree(live) == cold_build(site_copy, tmp_path / "cold")
 
 
 def test_a_rebuild_puts_the_pages_open_in_a_tab_in_place_before_the_others(
     site_copy: Path, tmp_path: Path
 ) -> None:
     live = tmp_path / "live"
-    build = make_build_function(BuildOptions(site_copy, live), find_theme(site_copy))
-    build(None, frozenset())
+    build = previewing(site_copy, live)
     open_tabs = frozenset({"papers/index.html", "about/index.html"})  # the second is unchanged
     shown = build(retitle(site_copy), open_tabs)
     assert shown.ok and shown.changed == ("papers/index.html",)
@@ -70,16 +82,14 @@ def test_a_rebuild_puts_the_pages_open_in_a_tab_in_place_before_the_others(
     assert rest.ok and rest.then is None
     assert any(p.startswith("search/idx/") for p in rest.changed)
     assert not any(p.endswith(".html") for p in rest.changed)  # each file is news once
-    build_site(BuildOptions(site_copy, tmp_path / "cold"))
-    assert tree(live) == tree(tmp_path / "cold")
+    assert tree(live) == cold_build(site_copy, tmp_path / "cold")
 
 
 def test_a_tab_on_a_retitled_paper_is_sent_to_its_new_page_once_it_is_in_place(
     site_copy: Path, tmp_path: Path
 ) -> None:
     live = tmp_path / "live"
-    build = make_build_function(BuildOptions(site_copy, live), find_theme(site_copy))
-    build(None, frozenset())
+    build = previewing(site_copy, live)
     old = "papers/learn2hop-learned-optimization-on-rough-landscapes/index.html"
     new = "papers/learn2hop-learnt-optimization-on-rough-landscapes/index.html"
     shown = build(retitle(site_copy), frozenset({old}))
@@ -96,14 +106,12 @@ def test_a_rebuild_abandoned_after_its_pages_leaves_an_output_the_next_build_rep
     site_copy: Path, tmp_path: Path
 ) -> None:
     live = tmp_path / "live"
-    build = make_build_function(BuildOptions(site_copy, live), find_theme(site_copy))
-    build(None, frozenset())
+    build = previewing(site_copy, live)
     pages = build(retitle(site_copy), frozenset())
     assert pages.then is not None  # the server stops here: the rest never runs
     again = build_site(BuildOptions(site_copy, live))  # refuses no file, is not "up to date"
     assert not again.up_to_date
-    build_site(BuildOptions(site_copy, tmp_path / "cold"))
-    assert tree(live) == tree(tmp_path / "cold")
+    assert tree(live) == cold_build(site_copy, tmp_path / "cold")
 
 
 def test_a_restarted_preview_builds_once_then_renders_only_what_an_edit_changed(
@@ -137,16 +145,14 @@ def test_a_preview_starts_from_the_state_a_build_kept_and_keeps_its_own(
     curation.write_text(text, "utf-8")  # then the server stops, and a build follows
     after = build_site(options)
     assert 0 < after.rendered < after.pages / 10
-    build_site(BuildOptions(site_copy, tmp_path / "cold"))
-    assert tree(tmp_path / "live") == tree(tmp_path / "cold")
+    assert tree(tmp_path / "live") == cold_build(site_copy, tmp_path / "cold")
 
 
 def test_the_search_index_parses_no_abstract_its_page_made_plain_already(
     site_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     live = tmp_path / "live"
-    build = make_build_function(BuildOptions(site_copy, live), find_theme(site_copy))
-    build(None, frozenset())
+    build = previewing(site_copy, live)
     parsed: list[str] = []
 
     def counted(source: str) -> str:
