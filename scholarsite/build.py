@@ -134,8 +134,8 @@ def _model(
     is the last model updated for new abstracts (None when it was built, or titles changed)."""
     parsed = {p.file: p for p in profiles}  # the cache's: the same objects until bytes change
     update = updated_corpus(*last, parsed, curation) if last is not None else None
-    if update is not None:  # with new titles, pages beyond those papers' own may change
-        return update.corpus, update.source, None if update.retitled else update.papers
+    if update is not None:  # with new titles or authors, pages beyond those papers' own change
+        return update.corpus, update.source, None if update.beyond_texts else update.papers
     source = ModelSource.of(parsed, curation, last[1] if last is not None else None)
     own = [p.copy() for p in profiles]  # curation changes profiles the cache keeps
     return build_corpus(own, curation), source, None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import itemgetter
 
 from scholarsite.corpus import Name, RawProfile, RawRecord
@@ -170,7 +170,7 @@ def merge_records(records: Sequence[RawRecord]) -> list[list[RawRecord]]:
 
 
 @dataclass
-class _PersonDraft:
+class PersonDraft:
     handle: Handle
     name: Name | None
     first_seen: tuple[int, int, int]
@@ -178,8 +178,11 @@ class _PersonDraft:
     profiles: list[str] = field(default_factory=list)
 
 
-class _People:
-    """Resolves names and profile owners to handles; remembers names and first sightings."""
+class People:
+    """Resolves names and profile owners to handles; remembers names and first sightings.
+
+    Made with the dumps' owners (curated) seen; each paper's authors are seen in turn, papers in
+    the order of their first records (:func:`sight_authors`)."""
 
     def __init__(self, profiles: Sequence[RawProfile], curation: Curation) -> None:
         self.alias: dict[str, tuple[str, Name]] = {}
@@ -187,7 +190,7 @@ class _People:
             canonical = name_key(names[0].display)
             for name in names:
                 self.alias[name_key(name.display)] = (canonical, names[0])
-        self.drafts: dict[Handle, _PersonDraft] = {}
+        self.drafts: dict[Handle, PersonDraft] = {}
         self.file_order = {p.file: i for i, p in enumerate(profiles)}
         owners = Counter(self.key(p.owner) for p in profiles if p.owner)
         self.owner_of: dict[str, Handle] = {}
@@ -239,11 +242,23 @@ class _People:
         handle = ("key", self.key(name))
         return self._see(handle, name, where)
 
+    def sight_authors(self, listed: RawRecord, only: str | None = None) -> tuple[Handle, ...]:
+        """The handles of the authors a record lists, each seen where it stands on the list;
+        ``only``: the key of the one person to see there (the others are neither seen nor
+        given)."""
+        assert listed.authors is not None
+        at = (self.file_order[listed.file], listed.line + 1)
+        return tuple(
+            self.author(name, (*at, i))
+            for i, name in enumerate(listed.authors)
+            if only is None or self.key(name) == only
+        )
+
     def _see(self, handle: Handle, name: Name | None, where: tuple[int, int, int]) -> Handle:
         draft = self.drafts.get(handle)
         if draft is None:
             shown = self.alias.get(handle[1], ("", name))[1] if handle[0] == "key" else name
-            draft = self.drafts[handle] = _PersonDraft(handle, shown, where)
+            draft = self.drafts[handle] = PersonDraft(handle, shown, where)
         else:
             draft.first_seen = min(draft.first_seen, where)
         if name is not None and (spelling := name.display) not in draft.spellings:
@@ -262,12 +277,19 @@ class _PaperDraft:
     profiles: tuple[Handle, ...]
 
 
+def owners(profiles: Sequence[RawProfile], curation: Curation) -> People:
+    """The people of the dumps' (curated) owners, before any author is seen; the profiles are
+    not changed."""
+    headers = [replace(p, records=[], problems=[]) for p in profiles]
+    name_profiles(headers, curation)
+    return People(headers, curation)
+
+
 def _assemble(profiles: Sequence[RawProfile], curation: Curation) -> Corpus:
-    people = _People(profiles, curation)
-    order = people.file_order
+    people = People(profiles, curation)
     records = [r for p in profiles for r in p.records]
     groups = [g for g in merge_records(records) if not any(r.hidden for r in g)]
-    drafts = [_draft_paper(group, people, order) for group in groups]
+    drafts = [_draft_paper(group, people) for group in groups]
     paper_ids = assign_unique(_paper_slug(d.records) for d in drafts)
     person_ids = _person_ids(people)
     papers = [_paper(d, pid, person_ids) for d, pid in zip(drafts, paper_ids, strict=True)]
@@ -280,15 +302,13 @@ def newest_first(paper: Paper) -> tuple[int, str]:
     return (-(paper.year or 0), paper.id)
 
 
-def _draft_paper(group: list[RawRecord], people: _People, order: dict[str, int]) -> _PaperDraft:
+def _draft_paper(group: list[RawRecord], people: People) -> _PaperDraft:
     listed = next((r for r in group if r.authors), None)
     owners = tuple(dict.fromkeys(people.owner_of[r.file] for r in group))
     if listed is not None and listed.authors:
-        at = (order[listed.file], listed.line + 1)
-        handles = [people.author(name, (*at, i)) for i, name in enumerate(listed.authors)]
         # One entry per exact source name: spellings that curation declares one person keep
         # their places in the list and both point at that person.
-        return _PaperDraft(group, tuple(handles), True, owners)
+        return _PaperDraft(group, people.sight_authors(listed), True, owners)
     return _PaperDraft(group, owners, False, owners)
 
 
@@ -303,7 +323,7 @@ def _paper_slug(records: list[RawRecord]) -> str:
     return slugify(" ".join(abstract.split()[:8]), "paper")
 
 
-def _person_ids(people: _People) -> dict[Handle, str]:
+def _person_ids(people: People) -> dict[Handle, str]:
     drafts = sorted(people.drafts.values(), key=lambda d: (d.first_seen, d.handle))
     slugs = [slugify(d.name.display, "person") if d.name else "unnamed" for d in drafts]
     return {d.handle: pid for d, pid in zip(drafts, assign_unique(slugs), strict=True)}
@@ -328,28 +348,30 @@ def _paper(draft: _PaperDraft, paper_id: str, person_ids: dict[Handle, str]) -> 
     )
 
 
-def _persons(people: _People, papers: list[Paper], person_ids: dict[Handle, str]) -> list[Person]:
+def _persons(people: People, papers: list[Paper], person_ids: dict[Handle, str]) -> list[Person]:
     papers_of: dict[str, list[str]] = defaultdict(list)
     for paper in papers:
         for pid in dict.fromkeys((*paper.authors, *paper.profiles)):
             papers_of[pid].append(paper.id)
-    result = []
-    for handle, draft in people.drafts.items():
-        pid = person_ids[handle]
-        name = draft.name
-        result.append(
-            Person(
-                id=pid,
-                name=name.display if name else None,
-                citation_name=name.citation if name else None,
-                papers=tuple(papers_of[pid]),
-                profiles=tuple(draft.profiles),
-                variants=tuple(s for s in draft.spellings if not name or s != name.display),
-                sort_key=_sort_key(name, pid),
-            )
-        )
+    result = [
+        person_of(draft, person_ids[handle], tuple(papers_of[person_ids[handle]]))
+        for handle, draft in people.drafts.items()
+    ]
     result.sort(key=lambda p: (p.sort_key, p.id))
     return result
+
+
+def person_of(draft: PersonDraft, pid: str, papers: tuple[str, ...]) -> Person:
+    name = draft.name
+    return Person(
+        id=pid,
+        name=name.display if name else None,
+        citation_name=name.citation if name else None,
+        papers=papers,
+        profiles=tuple(draft.profiles),
+        variants=tuple(s for s in draft.spellings if not name or s != name.display),
+        sort_key=_sort_key(name, pid),
+    )
 
 
 def _sort_key(name: Name | None, pid: str) -> str:

@@ -1,4 +1,5 @@
-"""The last build's model, updated instead of built again, when only abstracts or titles changed.
+"""The last build's model, updated instead of built again, when only abstracts, titles or author
+lists changed.
 
 Building the model (:mod:`scholarsite.model`) merges every record of every dump; at 10,000 papers
 that takes most of a second, and the preview server would pay it on every save. The commonest
@@ -7,8 +8,13 @@ the dumps of the last build is the abstract or title text of some records, and n
 (records of one work merge on equal abstracts), a curation fix nor a warning can depend on that
 text, the new model is the old one with those papers' abstracts and titles replaced. A new title
 may give its paper a new id (ids are made from titles): it is taken when no other paper's id can
-depend on it, and the papers are put in order again. For any other change
-:func:`updated_corpus` returns None and the build makes the model from scratch.
+depend on it, and the papers are put in order again. A changed author list changes its paper's
+authors, and the papers, name spellings and first sightings of the people whose places or
+spellings on it changed, which are worked out again from their own papers alone. It is taken
+when a person who comes (a new name) or goes (a name no list has any more) has an id no other
+person has or may want, no person changes name, and no other person's id can depend on where one
+was first seen. For any other change :func:`updated_corpus` returns None and the build makes the
+model from scratch.
 """
 
 from __future__ import annotations
@@ -20,8 +26,8 @@ from dataclasses import dataclass, field, replace
 from scholarsite.corpus import RawProfile, RawRecord
 from scholarsite.corpus.arxiv import normalize_id
 from scholarsite.curation import Curation
-from scholarsite.model import Corpus, Paper, newest_first
-from scholarsite.naming import abstract_key, slugify
+from scholarsite.model import Corpus, Paper, People, Person, newest_first, owners, person_of
+from scholarsite.naming import abstract_key, name_key, slugify
 
 # The records that have one abstract key: (file, line, arXiv id without version or None).
 KeyedRecords = dict[str, tuple[tuple[str, int, str | None], ...]]
@@ -70,7 +76,7 @@ class ModelUpdate:
     corpus: Corpus
     source: ModelSource
     papers: frozenset[str]  # the ids of the papers whose abstract changed
-    retitled: bool  # some title changed: the pages showing it, and maybe ids and order, too
+    beyond_texts: bool  # a title or an author list changed: pages beyond those papers' own, too
 
 
 def updated_corpus(
@@ -97,19 +103,28 @@ def updated_corpus(
     if papers is None:
         return None
     retitled = any(papers[p.id].title != p.title for p in corpus.papers if p.id in papers)
+    authored = {(new.file, new.line) for old, new in edits if old.authors != new.authors}
+    if retitled and authored:
+        return None
     updated = (
         _renamed(corpus, papers)
         if retitled
         else Corpus.of((papers.get(p.id, p) for p in corpus.papers), corpus.people, corpus.problems)
     )
+    if authored:
+        reauthored = _reauthored(updated, last.parsed, parsed, curation, authored)
+        if reauthored is None:
+            return None
+        updated = reauthored
     old = corpus.papers_by_id
     abstracts = frozenset(pid for pid, new in papers.items() if new.abstract != old[pid].abstract)
-    return ModelUpdate(updated, ModelSource(parsed, curation, keys), abstracts, retitled)
+    source = ModelSource(parsed, curation, keys)
+    return ModelUpdate(updated, source, abstracts, retitled or bool(authored))
 
 
 def text_edits(old: RawProfile, new: RawProfile) -> list[tuple[RawRecord, RawRecord]] | None:
-    """The records of one dump whose abstract or title alone changed, or None if anything else
-    did."""
+    """The records of one dump whose abstract, title or author list alone changed, or None if
+    anything else did (an author list that starts or stops being there included)."""
     same_header = (old.layout, old.owner, old.owner_line) == (new.layout, new.owner, new.owner_line)
     if not same_header or old.problems != new.problems or len(old.records) != len(new.records):
         return None
@@ -117,7 +132,10 @@ def text_edits(old: RawProfile, new: RawProfile) -> list[tuple[RawRecord, RawRec
     for before, after in zip(old.records, new.records, strict=True):
         if before == after:
             continue
-        if replace(before, abstract=after.abstract, title=after.title) != after:
+        texts_only = replace(
+            before, abstract=after.abstract, title=after.title, authors=after.authors
+        )
+        if texts_only != after or bool(before.authors) != bool(after.authors):
             return None
         edits.append((before, after))
     return edits
@@ -250,3 +268,164 @@ def _title(records: Iterable[RawRecord]) -> str | None:
 
 def _record_at(parsed: Mapping[str, RawProfile], file: str, line: int) -> RawRecord:
     return next(r for r in parsed[file].records if r.line == line)
+
+
+AuthorKeys = tuple[tuple[str, ...], tuple[str, ...]]  # a paper's author keys before and after
+
+
+def _reauthored(
+    corpus: Corpus,
+    last: Mapping[str, RawProfile],
+    parsed: Mapping[str, RawProfile],
+    curation: Curation,
+    edited: set[tuple[str, int]],
+) -> Corpus | None:
+    """``corpus`` with the author lists the records ``edited`` (file, line) now give (``last``:
+    the dumps as parsed before), or None when that may change more than those papers and the
+    people whose places or spellings on them changed: another person's id may change, a
+    person's name changes, or curation may give a paper its authors."""
+    records = _Records(last, parsed)
+    seen = owners(list(last.values()), curation), owners(list(parsed.values()), curation)
+    changed: dict[str, AuthorKeys] = {}
+    touched: set[str] = set()
+    for paper in corpus.papers:
+        if not any((s.file, s.line) in edited for s in paper.sources):
+            continue
+        if any(fix.match_id == paper.id for fix in curation.papers):
+            return None
+        old, new = records.listed(paper, old=True), records.listed(paper, old=False)
+        if old is None or new is None:
+            return None
+        if old.authors != new.authors:
+            changed[paper.id] = keys = (_keys(seen[0], old), _keys(seen[1], new))
+            touched |= _moved(keys, (old, new))
+    ids = _ids_by_key(corpus, seen[1])
+    for key in touched:
+        for side, sightings in enumerate(seen):  # the papers as they were, then as they are
+            _sight(corpus, records, sightings, key, ids.get(key), changed, side)
+    people = _people_again(corpus, seen, sorted(touched), ids, changed)
+    if people is None:
+        return None
+    papers = {
+        pid: replace(corpus.papers_by_id[pid], authors=tuple(ids[k] for k in new))
+        for pid, (_, new) in changed.items()
+    }
+    return Corpus.of((papers.get(p.id, p) for p in corpus.papers), people, corpus.problems)
+
+
+def _sight(
+    corpus: Corpus,
+    records: _Records,
+    people: People,
+    key: str,
+    pid: str | None,
+    changed: dict[str, AuthorKeys],
+    side: int,
+) -> None:
+    """See the person of ``key`` (with id ``pid`` if it had one) on every author list it is
+    on, before the edit (``side`` 0) or after it (1), in the order the model sees them."""
+    by_id = corpus.papers_by_id
+    mine = corpus.people_by_id[pid].papers if pid is not None else ()
+    kept = [by_id[p] for p in mine if p not in changed and pid in by_id[p].authors]
+    listing = kept + [by_id[p] for p, keys in changed.items() if key in keys[side]]
+    for paper in sorted(listing, key=records.first):
+        record = records.listed(paper, old=side == 0)
+        assert record is not None
+        people.sight_authors(record, only=key)
+
+
+def _people_again(
+    corpus: Corpus,
+    seen: tuple[People, People],
+    touched: list[str],
+    ids: dict[str, str],
+    changed: dict[str, AuthorKeys],
+) -> list[Person] | None:
+    """Every person, those of the ``touched`` keys as seen again (adding those of new keys to
+    ``ids``), in the model's order; None when a change may reach beyond them."""
+    by_id = corpus.papers_by_id
+    order = {p.id: n for n, p in enumerate(corpus.papers)}
+    again: dict[str, Person | None] = {}  # None: gone
+    for key in touched:
+        before, after = (people.drafts.get(("key", key)) for people in seen)
+        pid = ids.get(key)
+        if after is None:  # no sighting left: the person goes, freeing an id nobody else wants
+            if pid is None or not _alone(corpus, pid):
+                return None
+            again[pid] = None
+            continue
+        if pid is None:  # a new person, whose id no other person has or may want
+            assert after.name is not None
+            pid = ids[key] = slugify(after.name.display, "person")
+            if pid in corpus.people_by_id or pid in again:
+                return None
+        elif before is None or (before.first_seen != after.first_seen and not _alone(corpus, pid)):
+            return None  # the order people are first seen in may give out their ids
+        old = corpus.people_by_id.get(pid)
+        theirs = {p for p, keys in changed.items() if key in keys[1] or pid in by_id[p].profiles}
+        papers = {p for p in (old.papers if old else ()) if p not in changed} | theirs
+        person = person_of(after, pid, tuple(sorted(papers, key=order.__getitem__)))
+        if old is not None and (person.name, person.citation_name) != (old.name, old.citation_name):
+            return None
+        again[pid] = person
+    kept = (again.get(p.id, p) for p in corpus.people)
+    new = (p for pid, p in again.items() if p is not None and pid not in corpus.people_by_id)
+    people = [p for p in (*kept, *new) if p is not None]
+    return sorted(people, key=lambda p: (p.sort_key, p.id))
+
+
+class _Records:
+    """The records of the dumps before and after an edit, found by their place."""
+
+    def __init__(self, last: Mapping[str, RawProfile], parsed: Mapping[str, RawProfile]):
+        self.dumps = {True: last, False: parsed}
+        self.lines: dict[tuple[bool, str], dict[int, int]] = {}
+        self.files = {file: n for n, file in enumerate(parsed)}
+
+    def place(self, file: str, line: int, old: bool) -> int:
+        lines = self.lines.get((old, file))
+        if lines is None:
+            records = self.dumps[old][file].records
+            lines = self.lines[old, file] = {r.line: n for n, r in enumerate(records)}
+        return lines[line]
+
+    def listed(self, paper: Paper, old: bool) -> RawRecord | None:
+        """The record whose author list is the paper's: its first that has one."""
+        found = (self.dumps[old][s.file].records[self.place(s.file, s.line, old)]
+                 for s in paper.sources)  # fmt: skip
+        return next((r for r in found if r.authors), None)
+
+    def first(self, paper: Paper) -> tuple[int, int]:
+        """Where a paper's first record is: papers' authors are seen in that order."""
+        source = paper.sources[0]
+        return self.files[source.file], self.place(source.file, source.line, old=False)
+
+
+def _keys(people: People, record: RawRecord) -> tuple[str, ...]:
+    return tuple(people.key(name) for name in record.authors or ())
+
+
+def _moved(keys: AuthorKeys, records: tuple[RawRecord, RawRecord]) -> set[str]:
+    """The keys of the people whose places or spellings on an author list changed."""
+    old, new = ({*enumerate(zip(found, record.authors or (), strict=True))}
+                for found, record in zip(keys, records, strict=True))  # fmt: skip
+    return {key for _, (key, _) in old ^ new}
+
+
+def _ids_by_key(corpus: Corpus, people: People) -> dict[str, str]:
+    """The id of the person each name key stands for. A person made from names (all but the
+    owners of a profile whose name is missing or shared) has its own name's key."""
+    by_profile = {file for file, handle in people.owner_of.items() if handle[0] == "profile"}
+    return {
+        name_key(p.name): p.id
+        for p in corpus.people
+        if p.name is not None and not (len(p.profiles) == 1 and p.profiles[0] in by_profile)
+    }
+
+
+def _alone(corpus: Corpus, pid: str) -> bool:
+    """Whether no other person's id can be ``pid``'s slug with a repeat suffix, or the reverse
+    (then the order people are first seen in gives ``pid`` to this person whatever it is)."""
+    return not SUFFIXED.search(pid) and not any(
+        _suffix_of(other, (pid,)) for other in corpus.people_by_id
+    )

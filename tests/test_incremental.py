@@ -151,17 +151,18 @@ TEMPLATES = ("paper.html", "author.html", "partials/paper_item.html", "base.html
 
 
 def edit_dump(source: Path, pick: int, where: int, kind: str) -> None:
-    """Change one line of one dump: a word, two neighbours in an author list swapped, the whole
-    line gone, or the line twice."""
+    """Change one line of one dump: a word, a letter put before a word (a new name on an author
+    list), two neighbours in an author list swapped, the whole line gone, or the line twice."""
     dumps = sorted((source / "corpus").iterdir())
     if not dumps:
         return
     dump = dumps[pick % len(dumps)]
     lines = dump.read_text(encoding="utf-8").splitlines(keepends=True)
     at = where % len(lines)
-    if kind == "word":
+    if kind in ("word", "letter"):
         words = lines[at].split(" ")
-        words[where % len(words)] = "Zyxwv"
+        nth = where % len(words)
+        words[nth] = "Zyxwv" if kind == "word" else "Q" + words[nth]
         lines[at] = " ".join(words)
         lines[at] += "" if lines[at].endswith("\n") else "\n"
     elif kind == "author":
@@ -177,7 +178,7 @@ def edit_dump(source: Path, pick: int, where: int, kind: str) -> None:
 
 
 def apply_edit(source: Path, kind: str, pick: int, where: int) -> None:
-    if kind in ("word", "author", "drop line", "repeat line"):
+    if kind in ("word", "letter", "author", "drop line", "repeat line"):
         edit_dump(source, pick, where, kind)
     elif kind == "drop dump":
         dumps = sorted((source / "corpus").iterdir())
@@ -197,7 +198,7 @@ def apply_edit(source: Path, kind: str, pick: int, where: int) -> None:
 
 
 EDIT_KINDS = (
-    "word", "author", "drop line", "repeat line", "drop dump", "curated title", "page",
+    "word", "letter", "author", "drop line", "repeat line", "drop dump", "curated title", "page",
     "template",
 )  # fmt: skip
 edits = st.lists(
@@ -233,6 +234,9 @@ def preview_rebuild(options: BuildOptions, previous: BuildResult, dumps: DumpCac
 @example(sequence=[("word", 0, 6), ("curated title", 1, 0), ("word", 0, 6 + 31)])
 # The 418-author list: its 8th and 9th authors swap places (no name or count changes).
 @example(sequence=[("author", 0, 2 + 7 * 31)])
+# A name on the 418-author list gets a new spelling, then two of its authors trade places: the
+# model is updated in place both times.
+@example(sequence=[("letter", 0, 2 + 31 * 3), ("author", 0, 2 + 7 * 31)])
 @pytest.mark.parametrize("kept", ["by the preview server", "beside the output"])
 def test_random_edit_sequences_rebuild_exactly_like_a_cold_build(
     tmp_path_factory: pytest.TempPathFactory, kept: str, sequence: list[tuple[str, int, int]]

@@ -10,7 +10,7 @@ import pytest
 
 from scholarsite.build import BuildOptions, SiteInput, build_site, read_site
 from scholarsite.corpus import DumpCache, RawRecord
-from scholarsite.model import Paper, Source
+from scholarsite.model import Paper, Person, Source
 from scholarsite.modelupdate import KeyedRecords, rekey
 from scholarsite.naming import abstract_key, slugify
 
@@ -198,6 +198,97 @@ def test_a_title_whose_id_another_paper_has_builds_the_model_again(site_copy: Pa
     assert not in_place(first, second)
 
 
+def authored_record(site: SiteInput, source: Path) -> RawRecord:
+    """A titled record, its paper's only source, no fix matches, with at least three authors."""
+    sole = {s for p in site.corpus.papers if len(p.sources) == 1 for s in p.sources}
+    return next(
+        r
+        for r in records(site, source, titled=True)
+        if Source(r.file, r.line) in sole
+        and len(r.authors or ()) >= 3
+        and not any(f.matches(r) for f in site.curation.papers)
+    )
+
+
+def edit_authors(source: Path, record: RawRecord, old: str, new: str) -> None:
+    """Replace text on the record's author list (the line of its that holds ``old``)."""
+    dump = source / record.file
+    lines = dump.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(n - 1 for n in record.lines if old in lines[n - 1])
+    lines[at] = lines[at].replace(old, new, 1)
+    dump.write_text("".join(lines), encoding="utf-8")
+
+
+def person_named(site: SiteInput, name: str) -> Person:
+    return next(p for p in site.corpus.people if p.name == name)
+
+
+def test_a_new_spelling_of_an_author_updates_the_model_in_place(site_copy: Path) -> None:
+    cache, first = preview_reads(site_copy)
+    record = authored_record(first, site_copy)
+    assert record.authors
+    name = record.authors[1]
+    assert name.last and name.first
+    before = paper_of(first, record)
+    edit_authors(site_copy, record, f"{name.last}, {name.first}", f"{name.last}x, {name.first}")
+    second = reread(site_copy, cache, first)  # equal to the model built from scratch
+    assert second.new_abstracts is None  # the author's and co-authors' pages change
+    assert in_place(first, second)
+    after = paper_of(second, record)
+    newcomer = person_named(second, f"{name.first} {name.last}x")
+    assert after.authors[1] == newcomer.id and newcomer.papers == (after.id,)
+    assert after.id not in second.corpus.people_by_id[before.authors[1]].papers
+    edit_authors(site_copy, record, f"{name.last}x, {name.first}", f"{name.last}, {name.first}")
+    third = reread(site_copy, cache, second)  # back: the newcomer goes, the paper returns
+    assert in_place(second, third)
+    assert third.corpus == first.corpus
+
+
+def test_authors_that_trade_places_update_the_model_in_place(site_copy: Path) -> None:
+    cache, first = preview_reads(site_copy)
+    record = authored_record(first, site_copy)
+    assert record.authors
+    one, two = record.authors[:2]
+    edit_authors(
+        site_copy,
+        record,
+        f"{one.last}, {one.first}, {two.last}, {two.first}",
+        f"{two.last}, {two.first}, {one.last}, {one.first}",
+    )
+    second = reread(site_copy, cache, first)
+    assert in_place(first, second)
+    assert paper_of(second, record).authors[:2] == paper_of(first, record).authors[1::-1]
+
+
+def test_an_author_renamed_to_a_known_person_joins_that_person(site_copy: Path) -> None:
+    cache, first = preview_reads(site_copy)
+    record = authored_record(first, site_copy)
+    assert record.authors
+    name = record.authors[2]
+    known = next(p for p in first.corpus.people if p.name == "Aaron Hurst")
+    edit_authors(site_copy, record, f"{name.last}, {name.first}", "Hurst, Aaron")
+    second = reread(site_copy, cache, first)
+    assert in_place(first, second)
+    paper = paper_of(second, record)
+    assert paper.authors[2] == known.id and paper.id in second.corpus.people_by_id[known.id].papers
+
+
+def test_an_author_list_a_fix_gives_by_id_builds_the_model_again(site_copy: Path) -> None:
+    _, site = preview_reads(site_copy)
+    record = authored_record(site, site_copy)
+    paper = paper_of(site, record)
+    curation = site_copy / "curation.yaml"
+    fix = f'  - match: {{id: "{paper.id}"}}\n    authors: ["Doe, Jane"]\n'
+    text = curation.read_text(encoding="utf-8")
+    curation.write_text(text.replace("\npapers:\n", "\npapers:\n" + fix, 1), encoding="utf-8")
+    cache, first = preview_reads(site_copy)
+    assert record.authors and record.authors[1].last
+    name = record.authors[1]
+    edit_authors(site_copy, record, f"{name.last}, {name.first}", f"{name.last}x, {name.first}")
+    second = reread(site_copy, cache, first)  # the fix's authors stay
+    assert not in_place(first, second)
+
+
 def edit_untitled(source: Path, site: SiteInput) -> None:
     """An untitled paper is listed by the start of its abstract (and without an arXiv id, its
     id is made from it)."""
@@ -237,6 +328,13 @@ def test_edits_that_more_than_abstract_text_may_depend_on_build_the_model_again(
     assert not in_place(first, second)
 
 
+def rename_author(source: Path, site: SiteInput) -> None:
+    record = authored_record(site, source)
+    assert record.authors
+    name = record.authors[0]
+    edit_authors(source, record, f"{name.last}, {name.first}", f"{name.last}x, {name.first}")
+
+
 def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
@@ -248,7 +346,7 @@ def edit_abstract(source: Path, site: SiteInput) -> None:
 
 
 @pytest.mark.parametrize(
-    "edit", [edit_abstract, retitle, edit_untitled, start_as_curated, rename_owner]
+    "edit", [edit_abstract, retitle, rename_author, edit_untitled, start_as_curated, rename_owner]
 )
 def test_a_preview_rebuild_after_the_edit_equals_a_cold_build(
     site_copy: Path, tmp_path: Path, edit: object
