@@ -106,11 +106,14 @@ def updated_corpus(
     authored = {(new.file, new.line) for old, new in edits if old.authors != new.authors}
     if retitled and authored:
         return None
-    updated = (
-        _renamed(corpus, papers)
-        if retitled
-        else Corpus.of((papers.get(p.id, p) for p in corpus.papers), corpus.people, corpus.problems)
-    )
+    if retitled:
+        updated = _renamed(corpus, papers)
+    elif papers:
+        updated = Corpus.of(
+            (papers.get(p.id, p) for p in corpus.papers), corpus.people, corpus.problems
+        )
+    else:
+        updated = corpus
     if authored:
         reauthored = _reauthored(updated, last.parsed, parsed, curation, authored)
         if reauthored is None:
@@ -426,6 +429,7 @@ def _ids_by_key(corpus: Corpus, people: People) -> dict[str, str]:
 def _alone(corpus: Corpus, pid: str) -> bool:
     """Whether no other person's id can be ``pid``'s slug with a repeat suffix, or the reverse
     (then the order people are first seen in gives ``pid`` to this person whatever it is)."""
+    repeat = pid + "-"
     return not SUFFIXED.search(pid) and not any(
-        _suffix_of(other, (pid,)) for other in corpus.people_by_id
+        other.startswith(repeat) and other[len(repeat) :].isdigit() for other in corpus.people_by_id
     )
