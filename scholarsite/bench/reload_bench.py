@@ -183,7 +183,8 @@ def edit_one_title(source: Path) -> Callable[[Path], tuple[Edit, str]]:
 
 def edit_one_author(source: Path) -> Callable[[Path], tuple[Edit, str]]:
     """The surname of a paper's first author, in the only record of that paper, a different
-    spelling each time: the model is built again. The tab shows the paper."""
+    spelling each time: a new person, and the last spelling's person gone. The tab shows the
+    paper."""
 
     def choose(output: Path) -> tuple[Edit, str]:
         names = {person["id"]: person["name"] for person in _corpus(output)["authors"]}
