@@ -152,6 +152,8 @@ def _cited(corpus: Corpus) -> dict[str, object]:
 def moved_pages(before: Corpus, after: Corpus) -> dict[str, str]:
     """The pages of papers that moved to a new id (a new title), old output path → new: a paper
     gone and a paper new that start at the same record."""
+    if before.papers_by_id.keys() == after.papers_by_id.keys():
+        return {}  # no paper's id changed
     gone = {p.sources[0]: p for p in before.papers if p.sources and p.id not in after.papers_by_id}
     return {
         f"{old.url}index.html": f"{new.url}index.html"

@@ -278,7 +278,7 @@ class SiteWriter:
             marker = self.output / MARKER
             text = marker.read_text(encoding="utf-8", errors="replace")
             _, heading, listed = text.partition(_FILES_HEADING)
-            if heading and set(listed.splitlines()).issuperset(moved):
+            if heading and _lists_all(listed, moved):
                 unfinished = (_MARKER_HEAD + heading + listed).encode()  # with no input digest
             else:
                 unfinished = marker_text((written_files(self.output) or set()) | set(moved))
@@ -298,3 +298,12 @@ class SiteWriter:
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _lists_all(listed: str, paths: list[str]) -> bool:
+    """Whether the marker's list of files (one per line) has every one of ``paths``: a search
+    for each of a few, a set of the lines for many."""
+    if len(paths) > 16:
+        return set(listed.splitlines()).issuperset(paths)
+    lines = "\n" + listed if listed.endswith("\n") else "\n" + listed + "\n"
+    return all(f"\n{path}\n" in lines for path in paths)

@@ -20,6 +20,7 @@ from scholarsite.errors import ScholarsiteError
 from scholarsite.output import (
     MARKER,
     SiteWriter,
+    _lists_all,
     check_output_target,
     recover_interrupted_swap,
     written_files,
@@ -344,3 +345,14 @@ def test_a_theme_link_to_a_file_outside_the_theme_is_refused(tmp_path: Path) -> 
         build_site(BuildOptions(source, output))
     assert not output.exists()
     assert siblings(output) == ["secret.txt", "static"]
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_the_marker_is_known_to_list_a_file_only_when_a_whole_line_names_it(many: bool) -> None:
+    listed = "papers/a/index.html\nauthors/b/index.html\nindex.html\n"
+    filler = [f"papers/x{n}/index.html" for n in range(20 if many else 0)]
+    listed += "".join(f"{path}\n" for path in filler)
+    assert _lists_all(listed, [*filler, "index.html", "papers/a/index.html"])
+    assert _lists_all(listed.rstrip("\n"), [*filler, "index.html"])  # no newline at the end
+    for part in ("a/index.html", "papers/a", "authors/b/index.htm", "other.html"):
+        assert not _lists_all(listed, [*filler, part]), part
