@@ -270,7 +270,7 @@ class People:
 
 
 @dataclass
-class _PaperDraft:
+class PaperDraft:
     records: list[RawRecord]
     authors: tuple[Handle, ...]
     authors_complete: bool
@@ -290,9 +290,9 @@ def _assemble(profiles: Sequence[RawProfile], curation: Curation) -> Corpus:
     records = [r for p in profiles for r in p.records]
     groups = [g for g in merge_records(records) if not any(r.hidden for r in g)]
     drafts = [_draft_paper(group, people) for group in groups]
-    paper_ids = assign_unique(_paper_slug(d.records) for d in drafts)
+    paper_ids = assign_unique(paper_slug(d.records) for d in drafts)
     person_ids = _person_ids(people)
-    papers = [_paper(d, pid, person_ids) for d, pid in zip(drafts, paper_ids, strict=True)]
+    papers = [paper_of(d, pid, person_ids) for d, pid in zip(drafts, paper_ids, strict=True)]
     papers.sort(key=newest_first)
     persons = _persons(people, papers, person_ids)
     return Corpus.of(papers, persons, people.problems)
@@ -302,17 +302,17 @@ def newest_first(paper: Paper) -> tuple[int, str]:
     return (-(paper.year or 0), paper.id)
 
 
-def _draft_paper(group: list[RawRecord], people: People) -> _PaperDraft:
+def _draft_paper(group: list[RawRecord], people: People) -> PaperDraft:
     listed = next((r for r in group if r.authors), None)
     owners = tuple(dict.fromkeys(people.owner_of[r.file] for r in group))
     if listed is not None and listed.authors:
         # One entry per exact source name: spellings that curation declares one person keep
         # their places in the list and both point at that person.
-        return _PaperDraft(group, people.sight_authors(listed), True, owners)
-    return _PaperDraft(group, owners, False, owners)
+        return PaperDraft(group, people.sight_authors(listed), True, owners)
+    return PaperDraft(group, owners, False, owners)
 
 
-def _paper_slug(records: list[RawRecord]) -> str:
+def paper_slug(records: list[RawRecord]) -> str:
     title = next((r.title for r in records if r.title), None)
     if title:
         return slugify(title, "paper")
@@ -329,7 +329,7 @@ def _person_ids(people: People) -> dict[Handle, str]:
     return {d.handle: pid for d, pid in zip(drafts, assign_unique(slugs), strict=True)}
 
 
-def _paper(draft: _PaperDraft, paper_id: str, person_ids: dict[Handle, str]) -> Paper:
+def paper_of(draft: PaperDraft, paper_id: str, person_ids: dict[Handle, str]) -> Paper:
     records = draft.records
     arxiv = next((normalize_id(r.arxiv) for r in records if r.arxiv and r.comments), None) or next(
         (normalize_id(r.arxiv) for r in records if r.arxiv), None

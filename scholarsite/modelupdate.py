@@ -26,7 +26,19 @@ from dataclasses import dataclass, field, replace
 from scholarsite.corpus import RawProfile, RawRecord
 from scholarsite.corpus.arxiv import normalize_id
 from scholarsite.curation import Curation
-from scholarsite.model import Corpus, Paper, People, Person, newest_first, owners, person_of
+from scholarsite.model import (
+    Corpus,
+    Paper,
+    PaperDraft,
+    People,
+    Person,
+    Source,
+    newest_first,
+    owners,
+    paper_of,
+    paper_slug,
+    person_of,
+)
 from scholarsite.naming import abstract_key, name_key, slugify
 
 # The records that have one abstract key: (file, line, arXiv id without version or None).
@@ -87,12 +99,21 @@ def updated_corpus(
     if curation != last.curation or parsed.keys() != last.parsed.keys():
         return None
     edits: list[tuple[RawRecord, RawRecord]] = []
+    records: list[RecordChange] = []
     for file, profile in parsed.items():
         if profile is not last.parsed[file]:
             found = text_edits(last.parsed[file], profile)
             if found is None:
-                return None
-            edits += found
+                change = record_change(last.parsed[file], profile)
+                if change is None:
+                    return None
+                records.append(change)
+            else:
+                edits += found
+    if records:  # one record more or less, and nothing else
+        if len(records) > 1 or edits:
+            return None
+        return _one_record(corpus, last, parsed, curation, records[0])
     keys = dict(last.abstract_keys)
     for before, after in edits:
         if any(fix.matches(before) or fix.matches(after) for fix in curation.papers):
@@ -276,6 +297,20 @@ def _record_at(parsed: Mapping[str, RawProfile], file: str, line: int) -> RawRec
 AuthorKeys = tuple[tuple[str, ...], tuple[str, ...]]  # a paper's author keys before and after
 
 
+@dataclass
+class PeopleChange:
+    """What an edit changed of author lists: each changed paper's author keys before and after,
+    the keys of the people whose places or spellings changed, the papers after the edit, the
+    records on both sides, and the people as the model sees them before and after (owners
+    seen; authors are seen again by :func:`_people_again`)."""
+
+    keys: dict[str, AuthorKeys]
+    touched: set[str]
+    papers: Mapping[str, Paper]
+    records: _Records
+    seen: tuple[People, People]
+
+
 def _reauthored(
     corpus: Corpus,
     last: Mapping[str, RawProfile],
@@ -287,73 +322,75 @@ def _reauthored(
     the dumps as parsed before), or None when that may change more than those papers and the
     people whose places or spellings on them changed: another person's id may change, a
     person's name changes, or curation may give a paper its authors."""
-    records = _Records(last, parsed)
     seen = owners(list(last.values()), curation), owners(list(parsed.values()), curation)
-    changed: dict[str, AuthorKeys] = {}
-    touched: set[str] = set()
+    changes = PeopleChange({}, set(), corpus.papers_by_id, _Records(last, parsed), seen)
     for paper in corpus.papers:
         if not any((s.file, s.line) in edited for s in paper.sources):
             continue
         if any(fix.match_id == paper.id for fix in curation.papers):
             return None
-        old, new = records.listed(paper, old=True), records.listed(paper, old=False)
+        old = changes.records.listed(paper, old=True)
+        new = changes.records.listed(paper, old=False)
         if old is None or new is None:
             return None
         if old.authors != new.authors:
-            changed[paper.id] = keys = (_keys(seen[0], old), _keys(seen[1], new))
-            touched |= _moved(keys, (old, new))
+            changes.keys[paper.id] = keys = (_keys(seen[0], old), _keys(seen[1], new))
+            changes.touched |= _moved(keys, (old, new))
     ids = _ids_by_key(corpus, seen[1])
-    for key in touched:
-        for side, sightings in enumerate(seen):  # the papers as they were, then as they are
-            _sight(corpus, records, sightings, key, ids.get(key), changed, side)
-    people = _people_again(corpus, seen, sorted(touched), ids, changed)
-    if people is None:
+    order = {p.id: n for n, p in enumerate(corpus.papers)}
+    again = _people_again(corpus, changes, order, ids)
+    if again is None:
         return None
     papers = {
         pid: replace(corpus.papers_by_id[pid], authors=tuple(ids[k] for k in new))
-        for pid, (_, new) in changed.items()
+        for pid, (_, new) in changes.keys.items()
     }
-    return Corpus.of((papers.get(p.id, p) for p in corpus.papers), people, corpus.problems)
+    return Corpus.of(
+        (papers.get(p.id, p) for p in corpus.papers), _everyone(corpus, again), corpus.problems
+    )
 
 
 def _sight(
-    corpus: Corpus,
-    records: _Records,
     people: People,
     key: str,
-    pid: str | None,
-    changed: dict[str, AuthorKeys],
+    person: Person | None,
+    papers: Mapping[str, Paper],
+    changes: PeopleChange,
     side: int,
 ) -> None:
-    """See the person of ``key`` (with id ``pid`` if it had one) on every author list it is
-    on, before the edit (``side`` 0) or after it (1), in the order the model sees them."""
-    by_id = corpus.papers_by_id
-    mine = corpus.people_by_id[pid].papers if pid is not None else ()
-    kept = [by_id[p] for p in mine if p not in changed and pid in by_id[p].authors]
-    listing = kept + [by_id[p] for p, keys in changed.items() if key in keys[side]]
-    for paper in sorted(listing, key=records.first):
-        record = records.listed(paper, old=side == 0)
+    """See the person of ``key`` (``person``, if it was one) on every author list it is on,
+    before the edit (``side`` 0, ``papers`` as they were) or after it (1, as they are), in the
+    order the model sees them."""
+    changed = changes.keys
+    mine = person.papers if person is not None else ()
+    kept = [
+        papers[p] for p in mine if p not in changed and person and person.id in papers[p].authors
+    ]
+    listing = kept + [papers[p] for p, keys in changed.items() if key in keys[side]]
+    for paper in sorted(listing, key=lambda paper: changes.records.first(paper, side == 0)):
+        record = changes.records.listed(paper, old=side == 0)
         assert record is not None
         people.sight_authors(record, only=key)
 
 
 def _people_again(
-    corpus: Corpus,
-    seen: tuple[People, People],
-    touched: list[str],
-    ids: dict[str, str],
-    changed: dict[str, AuthorKeys],
-) -> list[Person] | None:
-    """Every person, those of the ``touched`` keys as seen again (adding those of new keys to
-    ``ids``), in the model's order; None when a change may reach beyond them."""
-    by_id = corpus.papers_by_id
-    order = {p.id: n for n, p in enumerate(corpus.papers)}
-    again: dict[str, Person | None] = {}  # None: gone
-    for key in touched:
+    corpus: Corpus, changes: PeopleChange, order: Mapping[str, int], ids: dict[str, str]
+) -> dict[str, Person | None] | None:
+    """The people of the keys ``changes`` touched, seen again (new ones added to ``ids``), by
+    id (None: gone); None when a change may reach beyond them. ``order``: each paper's place in
+    the new model."""
+    seen, after_papers = changes.seen, changes.papers
+    for key in changes.touched:
+        pid = ids.get(key)
+        person = corpus.people_by_id[pid] if pid is not None else None
+        for side, papers in enumerate((corpus.papers_by_id, after_papers)):
+            _sight(seen[side], key, person, papers, changes, side)
+    again: dict[str, Person | None] = {}
+    for key in sorted(changes.touched):
         before, after = (people.drafts.get(("key", key)) for people in seen)
         pid = ids.get(key)
         if after is None:  # no sighting left: the person goes, freeing an id nobody else wants
-            if pid is None or not _alone(corpus, pid):
+            if pid is None or not _alone(corpus.people_by_id, pid):
                 return None
             again[pid] = None
             continue
@@ -362,15 +399,26 @@ def _people_again(
             pid = ids[key] = slugify(after.name.display, "person")
             if pid in corpus.people_by_id or pid in again:
                 return None
-        elif before is None or (before.first_seen != after.first_seen and not _alone(corpus, pid)):
+        elif before is None or (
+            before.first_seen != after.first_seen and not _alone(corpus.people_by_id, pid)
+        ):
             return None  # the order people are first seen in may give out their ids
         old = corpus.people_by_id.get(pid)
-        theirs = {p for p, keys in changed.items() if key in keys[1] or pid in by_id[p].profiles}
-        papers = {p for p in (old.papers if old else ()) if p not in changed} | theirs
-        person = person_of(after, pid, tuple(sorted(papers, key=order.__getitem__)))
+        theirs = {
+            p
+            for p, keys in changes.keys.items()
+            if key in keys[1] or (p in after_papers and pid in after_papers[p].profiles)
+        }
+        mine = {p for p in (old.papers if old else ()) if p not in changes.keys} | theirs
+        person = person_of(after, pid, tuple(sorted(mine, key=order.__getitem__)))
         if old is not None and (person.name, person.citation_name) != (old.name, old.citation_name):
             return None
         again[pid] = person
+    return again
+
+
+def _everyone(corpus: Corpus, again: Mapping[str, Person | None]) -> list[Person]:
+    """Every person, with those ``again`` changed (None: gone), in the model's order."""
     kept = (again.get(p.id, p) for p in corpus.people)
     new = (p for pid, p in again.items() if p is not None and pid not in corpus.people_by_id)
     people = [p for p in (*kept, *new) if p is not None]
@@ -398,10 +446,10 @@ class _Records:
                  for s in paper.sources)  # fmt: skip
         return next((r for r in found if r.authors), None)
 
-    def first(self, paper: Paper) -> tuple[int, int]:
+    def first(self, paper: Paper, old: bool) -> tuple[int, int]:
         """Where a paper's first record is: papers' authors are seen in that order."""
         source = paper.sources[0]
-        return self.files[source.file], self.place(source.file, source.line, old=False)
+        return self.files[source.file], self.place(source.file, source.line, old)
 
 
 def _keys(people: People, record: RawRecord) -> tuple[str, ...]:
@@ -426,10 +474,143 @@ def _ids_by_key(corpus: Corpus, people: People) -> dict[str, str]:
     }
 
 
-def _alone(corpus: Corpus, pid: str) -> bool:
-    """Whether no other person's id can be ``pid``'s slug with a repeat suffix, or the reverse
-    (then the order people are first seen in gives ``pid`` to this person whatever it is)."""
+def _alone(ids: Iterable[str], pid: str) -> bool:
+    """Whether no other id of ``ids`` can be ``pid`` with a repeat suffix, nor ``pid`` another's
+    (then the order things are met in gives ``pid`` to this one whatever it is)."""
     repeat = pid + "-"
     return not SUFFIXED.search(pid) and not any(
-        other.startswith(repeat) and other[len(repeat) :].isdigit() for other in corpus.people_by_id
+        other.startswith(repeat) and other[len(repeat) :].isdigit() for other in ids
     )
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    """One record added to a dump or removed from it; the lines from ``start`` on (as numbered
+    before) moved by ``delta``."""
+
+    file: str
+    record: RawRecord  # as the dump that has it numbers it
+    added: bool
+    start: int
+    delta: int
+
+    def line(self, line: int) -> int:
+        """Where a line of the dump before the change is after it."""
+        return line + self.delta if line >= self.start else line
+
+
+def record_change(old: RawProfile, new: RawProfile) -> RecordChange | None:
+    """The one record ``new`` has more or fewer than ``old``, when nothing else changed but
+    the lines of the records (and warnings) after it; else None."""
+    same_header = (old.layout, old.owner, old.owner_line) == (new.layout, new.owner, new.owner_line)
+    added = len(new.records) == len(old.records) + 1
+    if not same_header or (not added and len(old.records) != len(new.records) + 1):
+        return None
+    short, long = (old.records, new.records) if added else (new.records, old.records)
+    pairs = zip(short, long[: len(short)], strict=True)
+    at = next((n for n, (a, b) in enumerate(pairs) if a != b), len(short))
+    rest = short[at:]
+    gap = long[at + 1].line - rest[0].line if rest else 0
+    if any(_moved_by(r, gap) != moved for r, moved in zip(rest, long[at + 1 :], strict=True)):
+        return None
+    start = (rest[0].line if added else long[at + 1].line) if rest else long[at].line + 1
+    change = RecordChange(old.file, long[at], added, start, gap if added else -gap)
+    problems = [replace(p, line=change.line(p.line)) for p in old.problems]
+    return change if problems == new.problems else None
+
+
+def _moved_by(record: RawRecord, lines: int) -> RawRecord:
+    return replace(record, line=record.line + lines, lines=tuple(n + lines for n in record.lines))
+
+
+def _one_record(
+    corpus: Corpus,
+    last: ModelSource,
+    parsed: Mapping[str, RawProfile],
+    curation: Curation,
+    change: RecordChange,
+) -> ModelUpdate | None:
+    """The model with one paper more or fewer, made of the one record added or removed, or None
+    when that may change other papers: the record merges with another, curation matches it, or
+    another paper's id may depend on its id; or people beyond its authors and its dump's owner
+    (:func:`_people_again`)."""
+    record, file = change.record, change.file
+    if any(fix.matches(record) for fix in curation.papers):
+        return None
+    keys = _keys_moved(last.abstract_keys, change)
+    papers = {p.id: _sources_moved(p, change) for p in corpus.papers}
+    seen = owners(list(last.parsed.values()), curation), owners(list(parsed.values()), curation)
+    changes = PeopleChange({}, set(), papers, _Records(last.parsed, parsed), seen)
+    owner = next(p.id for p in corpus.people if file in p.profiles)
+    if change.added:
+        key = abstract_key(record.abstract) if record.abstract else None
+        arxiv = _arxiv(record)
+        if (key is not None and key in keys) or (arxiv and arxiv in _arxiv_ids(last.parsed)):
+            return None  # it merges with another record
+        pid = paper_slug([record])
+        if pid in papers or not _alone(papers, pid) or _by_id(curation, pid):
+            return None
+        if key is not None:
+            keys[key] = ((file, record.line, arxiv),)
+        draft = PaperDraft([record], (), bool(record.authors), (("profile", file),))
+        papers[pid] = paper_of(draft, pid, {("profile", file): owner})
+        if record.authors:
+            changes.keys[pid] = ((), _keys(seen[1], record))
+    else:
+        gone = next((p for p in corpus.papers if Source(file, record.line) in p.sources), None)
+        if gone is None or len(gone.sources) != 1 or not _alone(papers, gone.id):
+            return None
+        if _by_id(curation, gone.id):
+            return None
+        if record.abstract:
+            key = abstract_key(record.abstract)
+            if keys[key] != ((file, record.line, _arxiv(record)),):
+                return None
+            del keys[key]
+        del papers[gone.id]
+        pid = gone.id
+        if record.authors:
+            changes.keys[pid] = (_keys(seen[0], record), ())
+    changes.touched = {key for old, new in changes.keys.values() for key in (*old, *new)}
+    ordered = sorted(papers.values(), key=newest_first)
+    order = {p.id: n for n, p in enumerate(ordered)}
+    ids = _ids_by_key(corpus, seen[1])
+    again = _people_again(corpus, changes, order, ids)
+    if again is None:
+        return None
+    if owner not in again:  # the dump's owner, on no author list of the record
+        person = corpus.people_by_id[owner]
+        mine = {*person.papers, pid} if change.added else set(person.papers) - {pid}
+        again[owner] = replace(person, papers=tuple(sorted(mine, key=order.__getitem__)))
+    if change.added:
+        new = papers[pid]
+        authors = tuple(ids[k] for k in changes.keys[pid][1]) if record.authors else (owner,)
+        ordered[order[pid]] = replace(new, authors=authors)
+    updated = Corpus.of(ordered, _everyone(corpus, again), corpus.problems)
+    return ModelUpdate(updated, ModelSource(parsed, curation, keys), frozenset(), True)
+
+
+def _by_id(curation: Curation, pid: str) -> bool:
+    """Whether a curation fix matches the paper ``pid`` by its id."""
+    return any(fix.match_id == pid for fix in curation.papers)
+
+
+def _sources_moved(paper: Paper, change: RecordChange) -> Paper:
+    if not any(s.file == change.file and s.line >= change.start for s in paper.sources):
+        return paper
+    moved = (
+        Source(s.file, change.line(s.line)) if s.file == change.file else s for s in paper.sources
+    )
+    return replace(paper, sources=tuple(moved))
+
+
+def _keys_moved(keys: KeyedRecords, change: RecordChange) -> KeyedRecords:
+    def moved(found: tuple[str, int, str | None]) -> tuple[str, int, str | None]:
+        file, line, arxiv = found
+        return (file, change.line(line), arxiv) if file == change.file else found
+
+    return {key: tuple(map(moved, found)) for key, found in keys.items()}
+
+
+def _arxiv_ids(parsed: Mapping[str, RawProfile]) -> set[str]:
+    return {arxiv for p in parsed.values() for r in p.records if (arxiv := _arxiv(r))}

@@ -180,6 +180,18 @@ def edit_dump(source: Path, pick: int, where: int, kind: str) -> None:
 def apply_edit(source: Path, kind: str, pick: int, where: int) -> None:
     if kind in ("word", "letter", "author", "drop line", "repeat line"):
         edit_dump(source, pick, where, kind)
+    elif kind == "new paper":  # a record of three lines where a record starts in the titled dump
+        dump = source / "corpus" / "000_db022e47a3265ebc.txt"
+        if dump.exists():
+            lines = dump.read_text(encoding="utf-8").splitlines(keepends=True)
+            lines[-1] = lines[-1].rstrip("\n") + "\n"
+            at = 1 + 3 * (where % (len(lines) // 3 + 1))
+            record = [
+                f"Zyxwv {where} Paper\n",  # a title ending in a number may be a repeat's id
+                f"Lu, Cheng, Q{pick}, Quentin\n",
+                f"Words {where}.\n",
+            ]
+            dump.write_text("".join(lines[:at] + record + lines[at:]), encoding="utf-8")
     elif kind == "drop dump":
         dumps = sorted((source / "corpus").iterdir())
         if len(dumps) > 1:
@@ -198,7 +210,8 @@ def apply_edit(source: Path, kind: str, pick: int, where: int) -> None:
 
 
 EDIT_KINDS = (
-    "word", "letter", "author", "drop line", "repeat line", "drop dump", "curated title", "page",
+    "word", "letter", "author", "drop line", "repeat line", "new paper", "drop dump",
+    "curated title", "page",
     "template",
 )  # fmt: skip
 edits = st.lists(
@@ -237,6 +250,8 @@ def preview_rebuild(options: BuildOptions, previous: BuildResult, dumps: DumpCac
 # A name on the 418-author list gets a new spelling, then two of its authors trade places: the
 # model is updated in place both times.
 @example(sequence=[("letter", 0, 2 + 31 * 3), ("author", 0, 2 + 7 * 31)])
+# A paper added to a dump, then another before it, both updating the model in place.
+@example(sequence=[("new paper", 3, 4), ("new paper", 4, 1)])
 @pytest.mark.parametrize("kept", ["by the preview server", "beside the output"])
 def test_random_edit_sequences_rebuild_exactly_like_a_cold_build(
     tmp_path_factory: pytest.TempPathFactory, kept: str, sequence: list[tuple[str, int, int]]

@@ -289,6 +289,63 @@ def test_an_author_list_a_fix_gives_by_id_builds_the_model_again(site_copy: Path
     assert not in_place(first, second)
 
 
+LU_CHENG = "corpus/000_db022e47a3265ebc.txt"  # a titled dump: title, authors, abstract lines
+NEW_RECORD = [
+    "Zyxwv Models of Quux\n",
+    "Lu, Cheng, Song, Yang, Zyxwv, Quentin\n",
+    "We study zyxwv models of quux and find them wanting.\n",
+]
+
+
+def add_record(source: Path, at_line: int, lines: list[str] = NEW_RECORD) -> None:
+    """Put a record's lines into the titled dump before its line ``at_line`` (1-based)."""
+    dump = source / LU_CHENG
+    text = dump.read_text(encoding="utf-8").splitlines(keepends=True)
+    text[-1] = text[-1].rstrip("\n") + "\n"  # the shipped dump's last line has no line end
+    text[at_line - 1 : at_line - 1] = lines
+    dump.write_text("".join(text), encoding="utf-8")
+
+
+def untouched_elsewhere(last: SiteInput, site: SiteInput, file: str) -> bool:
+    """Whether every paper with no record in ``file`` is the last model's very object."""
+    return all(
+        p is last.corpus.papers_by_id[p.id]
+        for p in site.corpus.papers
+        if all(s.file != file for s in p.sources)
+    )
+
+
+@pytest.mark.parametrize("at_line", [2, 8, 32])  # first, between two records, after the last
+def test_a_record_added_to_a_dump_updates_the_model_in_place(site_copy: Path, at_line: int) -> None:
+    cache, first = preview_reads(site_copy)
+    add_record(site_copy, at_line)
+    second = reread(site_copy, cache, first)  # equal to the model built from scratch
+    assert second.new_abstracts is None
+    assert untouched_elsewhere(first, second, LU_CHENG)
+    [paper] = [p for p in second.corpus.papers if p.title == "Zyxwv Models of Quux"]
+    assert paper.sources == (Source(LU_CHENG, at_line),)
+    newcomer = person_named(second, "Quentin Zyxwv")  # a new person
+    assert paper.authors[-1] == newcomer.id and newcomer.papers == (paper.id,)
+    owner = person_named(second, "Cheng Lu")
+    assert paper.id in owner.papers and paper.id in person_named(second, "Yang Song").papers
+    add_record(site_copy, at_line, [])  # nothing: the same model
+    dump = site_copy / LU_CHENG
+    lines = dump.read_text(encoding="utf-8").splitlines(keepends=True)
+    del lines[at_line - 1 : at_line + 2]
+    dump.write_text("".join(lines), encoding="utf-8")
+    third = reread(site_copy, cache, second)  # the record removed again
+    assert untouched_elsewhere(second, third, LU_CHENG)
+    assert third.corpus == first.corpus
+
+
+def test_a_record_that_merges_with_another_builds_the_model_again(site_copy: Path) -> None:
+    cache, first = preview_reads(site_copy)
+    lines = (site_copy / LU_CHENG).read_text(encoding="utf-8").splitlines(keepends=True)
+    add_record(site_copy, 2, [NEW_RECORD[0], NEW_RECORD[1], lines[6]])  # another's abstract
+    second = reread(site_copy, cache, first)
+    assert not untouched_elsewhere(first, second, LU_CHENG)
+
+
 def edit_untitled(source: Path, site: SiteInput) -> None:
     """An untitled paper is listed by the start of its abstract (and without an arXiv id, its
     id is made from it)."""
@@ -345,8 +402,21 @@ def edit_abstract(source: Path, site: SiteInput) -> None:
     rewrite_abstract(source, record, record.abstract.replace(" the ", " a ", 1))
 
 
+def append_record(source: Path, site: SiteInput) -> None:
+    add_record(source, 2)
+
+
 @pytest.mark.parametrize(
-    "edit", [edit_abstract, retitle, rename_author, edit_untitled, start_as_curated, rename_owner]
+    "edit",
+    [
+        edit_abstract,
+        retitle,
+        rename_author,
+        append_record,
+        edit_untitled,
+        start_as_curated,
+        rename_owner,
+    ],
 )
 def test_a_preview_rebuild_after_the_edit_equals_a_cold_build(
     site_copy: Path, tmp_path: Path, edit: object
