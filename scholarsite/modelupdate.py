@@ -1,25 +1,23 @@
-"""The last build's model, updated instead of built again, when only abstracts, titles or author
-lists changed.
+"""The last build's model, updated instead of built again, when a dump edit changed only
+abstracts, titles or author lists, or added or removed one record.
 
 Building the model (:mod:`scholarsite.model`) merges every record of every dump; at 10,000 papers
 that takes most of a second, and the preview server would pay it on every save. The commonest
-edits, though, change a few words of one abstract or one title. When the only difference from
-the dumps of the last build is the abstract or title text of some records, and neither a merge
-(records of one work merge on equal abstracts), a curation fix nor a warning can depend on that
-text, the new model is the old one with those papers' abstracts and titles replaced. A new title
-may give its paper a new id (ids are made from titles): it is taken when no other paper's id can
-depend on it, and the papers are put in order again. A changed author list changes its paper's
-authors, and the papers, name spellings and first sightings of the people whose places or
-spellings on it changed, which are worked out again from their own papers alone. It is taken
-when a person who comes (a new name) or goes (a name no list has any more) has an id no other
-person has or may want, no person changes name, and no other person's id can depend on where one
-was first seen. For any other change :func:`updated_corpus` returns None and the build makes the
-model from scratch.
+edits, though, change a few words of one abstract, one title or one author list, or add one
+paper. When the only difference from the dumps of the last build is the abstract or title text
+of some records, and neither a merge (records of one work merge on equal abstracts), a curation
+fix nor a warning can depend on that text, the new model is the old one with those papers'
+abstracts and titles replaced. A new title may give its paper a new id (ids are made from
+titles): it is taken when no other paper's id can depend on it, and the papers are put in order
+again. A changed author list changes its paper's authors and the people whose places or
+spellings on it changed (:mod:`scholarsite.peopleupdate`). One record added to a dump or removed
+from it, the records after it only moved, adds or removes its paper, when it merges with no
+other record, curation does not match it and no other paper's id can depend on its id. For any
+other change :func:`updated_corpus` returns None and the build makes the model from scratch.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -30,16 +28,22 @@ from scholarsite.model import (
     Corpus,
     Paper,
     PaperDraft,
-    People,
-    Person,
     Source,
     newest_first,
     owners,
     paper_of,
     paper_slug,
-    person_of,
 )
-from scholarsite.naming import abstract_key, name_key, slugify
+from scholarsite.naming import REPEAT_SUFFIX, abstract_key, slugify, stands_alone
+from scholarsite.peopleupdate import (
+    PeopleChange,
+    Records,
+    author_keys,
+    everyone,
+    ids_by_key,
+    people_again,
+    reauthored,
+)
 
 # The records that have one abstract key: (file, line, arXiv id without version or None).
 KeyedRecords = dict[str, tuple[tuple[str, int, str | None], ...]]
@@ -136,10 +140,10 @@ def updated_corpus(
     else:
         updated = corpus
     if authored:
-        reauthored = _reauthored(updated, last.parsed, parsed, curation, authored)
-        if reauthored is None:
+        with_authors = reauthored(updated, last.parsed, parsed, curation, authored)
+        if with_authors is None:
             return None
-        updated = reauthored
+        updated = with_authors
     old = corpus.papers_by_id
     abstracts = frozenset(pid for pid, new in papers.items() if new.abstract != old[pid].abstract)
     source = ModelSource(parsed, curation, keys)
@@ -227,9 +231,6 @@ def _new_texts(
     return changed
 
 
-SUFFIXED = re.compile(r"-[0-9]+$")
-
-
 def _new_id(
     corpus: Corpus, paper: Paper, before: str | None, title: str | None, curation: Curation
 ) -> str | None:
@@ -247,7 +248,7 @@ def _new_id(
         return None
     if old == new:
         return paper.id
-    if paper.id != old or SUFFIXED.search(old) or SUFFIXED.search(new):
+    if paper.id != old or REPEAT_SUFFIX.search(old) or REPEAT_SUFFIX.search(new):
         return None
     if new in corpus.papers_by_id or any(
         _suffix_of(pid, (old, new)) for pid in corpus.papers_by_id
@@ -258,7 +259,7 @@ def _new_id(
 
 def _suffix_of(pid: str, slugs: tuple[str, ...]) -> bool:
     """Whether ``pid`` is one of ``slugs`` with a repeat suffix (``tony-2`` of ``tony``)."""
-    suffix = SUFFIXED.search(pid)
+    suffix = REPEAT_SUFFIX.search(pid)
     return suffix is not None and pid[: suffix.start()] in slugs
 
 
@@ -292,195 +293,6 @@ def _title(records: Iterable[RawRecord]) -> str | None:
 
 def _record_at(parsed: Mapping[str, RawProfile], file: str, line: int) -> RawRecord:
     return next(r for r in parsed[file].records if r.line == line)
-
-
-AuthorKeys = tuple[tuple[str, ...], tuple[str, ...]]  # a paper's author keys before and after
-
-
-@dataclass
-class PeopleChange:
-    """What an edit changed of author lists: each changed paper's author keys before and after,
-    the keys of the people whose places or spellings changed, the papers after the edit, the
-    records on both sides, and the people as the model sees them before and after (owners
-    seen; authors are seen again by :func:`_people_again`)."""
-
-    keys: dict[str, AuthorKeys]
-    touched: set[str]
-    papers: Mapping[str, Paper]
-    records: _Records
-    seen: tuple[People, People]
-
-
-def _reauthored(
-    corpus: Corpus,
-    last: Mapping[str, RawProfile],
-    parsed: Mapping[str, RawProfile],
-    curation: Curation,
-    edited: set[tuple[str, int]],
-) -> Corpus | None:
-    """``corpus`` with the author lists the records ``edited`` (file, line) now give (``last``:
-    the dumps as parsed before), or None when that may change more than those papers and the
-    people whose places or spellings on them changed: another person's id may change, a
-    person's name changes, or curation may give a paper its authors."""
-    seen = owners(list(last.values()), curation), owners(list(parsed.values()), curation)
-    changes = PeopleChange({}, set(), corpus.papers_by_id, _Records(last, parsed), seen)
-    for paper in corpus.papers:
-        if not any((s.file, s.line) in edited for s in paper.sources):
-            continue
-        if any(fix.match_id == paper.id for fix in curation.papers):
-            return None
-        old = changes.records.listed(paper, old=True)
-        new = changes.records.listed(paper, old=False)
-        if old is None or new is None:
-            return None
-        if old.authors != new.authors:
-            changes.keys[paper.id] = keys = (_keys(seen[0], old), _keys(seen[1], new))
-            changes.touched |= _moved(keys, (old, new))
-    ids = _ids_by_key(corpus, seen[1])
-    order = {p.id: n for n, p in enumerate(corpus.papers)}
-    again = _people_again(corpus, changes, order, ids)
-    if again is None:
-        return None
-    papers = {
-        pid: replace(corpus.papers_by_id[pid], authors=tuple(ids[k] for k in new))
-        for pid, (_, new) in changes.keys.items()
-    }
-    return Corpus.of(
-        (papers.get(p.id, p) for p in corpus.papers), _everyone(corpus, again), corpus.problems
-    )
-
-
-def _sight(
-    people: People,
-    key: str,
-    person: Person | None,
-    papers: Mapping[str, Paper],
-    changes: PeopleChange,
-    side: int,
-) -> None:
-    """See the person of ``key`` (``person``, if it was one) on every author list it is on,
-    before the edit (``side`` 0, ``papers`` as they were) or after it (1, as they are), in the
-    order the model sees them."""
-    changed = changes.keys
-    mine = person.papers if person is not None else ()
-    kept = [
-        papers[p] for p in mine if p not in changed and person and person.id in papers[p].authors
-    ]
-    listing = kept + [papers[p] for p, keys in changed.items() if key in keys[side]]
-    for paper in sorted(listing, key=lambda paper: changes.records.first(paper, side == 0)):
-        record = changes.records.listed(paper, old=side == 0)
-        assert record is not None
-        people.sight_authors(record, only=key)
-
-
-def _people_again(
-    corpus: Corpus, changes: PeopleChange, order: Mapping[str, int], ids: dict[str, str]
-) -> dict[str, Person | None] | None:
-    """The people of the keys ``changes`` touched, seen again (new ones added to ``ids``), by
-    id (None: gone); None when a change may reach beyond them. ``order``: each paper's place in
-    the new model."""
-    seen, after_papers = changes.seen, changes.papers
-    for key in changes.touched:
-        pid = ids.get(key)
-        person = corpus.people_by_id[pid] if pid is not None else None
-        for side, papers in enumerate((corpus.papers_by_id, after_papers)):
-            _sight(seen[side], key, person, papers, changes, side)
-    again: dict[str, Person | None] = {}
-    for key in sorted(changes.touched):
-        before, after = (people.drafts.get(("key", key)) for people in seen)
-        pid = ids.get(key)
-        if after is None:  # no sighting left: the person goes, freeing an id nobody else wants
-            if pid is None or not _alone(corpus.people_by_id, pid):
-                return None
-            again[pid] = None
-            continue
-        if pid is None:  # a new person, whose id no other person has or may want
-            assert after.name is not None
-            pid = ids[key] = slugify(after.name.display, "person")
-            if pid in corpus.people_by_id or pid in again:
-                return None
-        elif before is None or (
-            before.first_seen != after.first_seen and not _alone(corpus.people_by_id, pid)
-        ):
-            return None  # the order people are first seen in may give out their ids
-        old = corpus.people_by_id.get(pid)
-        theirs = {
-            p
-            for p, keys in changes.keys.items()
-            if key in keys[1] or (p in after_papers and pid in after_papers[p].profiles)
-        }
-        mine = {p for p in (old.papers if old else ()) if p not in changes.keys} | theirs
-        person = person_of(after, pid, tuple(sorted(mine, key=order.__getitem__)))
-        if old is not None and (person.name, person.citation_name) != (old.name, old.citation_name):
-            return None
-        again[pid] = person
-    return again
-
-
-def _everyone(corpus: Corpus, again: Mapping[str, Person | None]) -> list[Person]:
-    """Every person, with those ``again`` changed (None: gone), in the model's order."""
-    kept = (again.get(p.id, p) for p in corpus.people)
-    new = (p for pid, p in again.items() if p is not None and pid not in corpus.people_by_id)
-    people = [p for p in (*kept, *new) if p is not None]
-    return sorted(people, key=lambda p: (p.sort_key, p.id))
-
-
-class _Records:
-    """The records of the dumps before and after an edit, found by their place."""
-
-    def __init__(self, last: Mapping[str, RawProfile], parsed: Mapping[str, RawProfile]):
-        self.dumps = {True: last, False: parsed}
-        self.lines: dict[tuple[bool, str], dict[int, int]] = {}
-        self.files = {file: n for n, file in enumerate(parsed)}
-
-    def place(self, file: str, line: int, old: bool) -> int:
-        lines = self.lines.get((old, file))
-        if lines is None:
-            records = self.dumps[old][file].records
-            lines = self.lines[old, file] = {r.line: n for n, r in enumerate(records)}
-        return lines[line]
-
-    def listed(self, paper: Paper, old: bool) -> RawRecord | None:
-        """The record whose author list is the paper's: its first that has one."""
-        found = (self.dumps[old][s.file].records[self.place(s.file, s.line, old)]
-                 for s in paper.sources)  # fmt: skip
-        return next((r for r in found if r.authors), None)
-
-    def first(self, paper: Paper, old: bool) -> tuple[int, int]:
-        """Where a paper's first record is: papers' authors are seen in that order."""
-        source = paper.sources[0]
-        return self.files[source.file], self.place(source.file, source.line, old)
-
-
-def _keys(people: People, record: RawRecord) -> tuple[str, ...]:
-    return tuple(people.key(name) for name in record.authors or ())
-
-
-def _moved(keys: AuthorKeys, records: tuple[RawRecord, RawRecord]) -> set[str]:
-    """The keys of the people whose places or spellings on an author list changed."""
-    old, new = ({*enumerate(zip(found, record.authors or (), strict=True))}
-                for found, record in zip(keys, records, strict=True))  # fmt: skip
-    return {key for _, (key, _) in old ^ new}
-
-
-def _ids_by_key(corpus: Corpus, people: People) -> dict[str, str]:
-    """The id of the person each name key stands for. A person made from names (all but the
-    owners of a profile whose name is missing or shared) has its own name's key."""
-    by_profile = {file for file, handle in people.owner_of.items() if handle[0] == "profile"}
-    return {
-        name_key(p.name): p.id
-        for p in corpus.people
-        if p.name is not None and not (len(p.profiles) == 1 and p.profiles[0] in by_profile)
-    }
-
-
-def _alone(ids: Iterable[str], pid: str) -> bool:
-    """Whether no other id of ``ids`` can be ``pid`` with a repeat suffix, nor ``pid`` another's
-    (then the order things are met in gives ``pid`` to this one whatever it is)."""
-    repeat = pid + "-"
-    return not SUFFIXED.search(pid) and not any(
-        other.startswith(repeat) and other[len(repeat) :].isdigit() for other in ids
-    )
 
 
 @dataclass(frozen=True)
@@ -533,14 +345,14 @@ def _one_record(
     """The model with one paper more or fewer, made of the one record added or removed, or None
     when that may change other papers: the record merges with another, curation matches it, or
     another paper's id may depend on its id; or people beyond its authors and its dump's owner
-    (:func:`_people_again`)."""
+    (:func:`people_again`)."""
     record, file = change.record, change.file
     if any(fix.matches(record) for fix in curation.papers):
         return None
     keys = _keys_moved(last.abstract_keys, change)
     papers = {p.id: _sources_moved(p, change) for p in corpus.papers}
     seen = owners(list(last.parsed.values()), curation), owners(list(parsed.values()), curation)
-    changes = PeopleChange({}, set(), papers, _Records(last.parsed, parsed), seen)
+    changes = PeopleChange({}, set(), papers, Records(last.parsed, parsed), seen)
     owner = next(p.id for p in corpus.people if file in p.profiles)
     if change.added:
         key = abstract_key(record.abstract) if record.abstract else None
@@ -548,17 +360,17 @@ def _one_record(
         if (key is not None and key in keys) or (arxiv and arxiv in _arxiv_ids(last.parsed)):
             return None  # it merges with another record
         pid = paper_slug([record])
-        if pid in papers or not _alone(papers, pid) or _by_id(curation, pid):
+        if pid in papers or not stands_alone(papers, pid) or _by_id(curation, pid):
             return None
         if key is not None:
             keys[key] = ((file, record.line, arxiv),)
         draft = PaperDraft([record], (), bool(record.authors), (("profile", file),))
         papers[pid] = paper_of(draft, pid, {("profile", file): owner})
         if record.authors:
-            changes.keys[pid] = ((), _keys(seen[1], record))
+            changes.keys[pid] = ((), author_keys(seen[1], record))
     else:
         gone = next((p for p in corpus.papers if Source(file, record.line) in p.sources), None)
-        if gone is None or len(gone.sources) != 1 or not _alone(papers, gone.id):
+        if gone is None or len(gone.sources) != 1 or not stands_alone(papers, gone.id):
             return None
         if _by_id(curation, gone.id):
             return None
@@ -570,12 +382,12 @@ def _one_record(
         del papers[gone.id]
         pid = gone.id
         if record.authors:
-            changes.keys[pid] = (_keys(seen[0], record), ())
+            changes.keys[pid] = (author_keys(seen[0], record), ())
     changes.touched = {key for old, new in changes.keys.values() for key in (*old, *new)}
     ordered = sorted(papers.values(), key=newest_first)
     order = {p.id: n for n, p in enumerate(ordered)}
-    ids = _ids_by_key(corpus, seen[1])
-    again = _people_again(corpus, changes, order, ids)
+    ids = ids_by_key(corpus, seen[1])
+    again = people_again(corpus, changes, order, ids)
     if again is None:
         return None
     if owner not in again:  # the dump's owner, on no author list of the record
@@ -586,7 +398,7 @@ def _one_record(
         new = papers[pid]
         authors = tuple(ids[k] for k in changes.keys[pid][1]) if record.authors else (owner,)
         ordered[order[pid]] = replace(new, authors=authors)
-    updated = Corpus.of(ordered, _everyone(corpus, again), corpus.problems)
+    updated = Corpus.of(ordered, everyone(corpus, again), corpus.problems)
     return ModelUpdate(updated, ModelSource(parsed, curation, keys), frozenset(), True)
 
 

@@ -69,3 +69,16 @@ def abstract_key(text: str) -> str:
     if text.isascii():  # NFKC leaves ASCII as it is, and casefold is lower
         return " ".join(text.lower().split())
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+REPEAT_SUFFIX = re.compile(r"-[0-9]+$")
+
+
+def stands_alone(ids: Iterable[str], slug: str) -> bool:
+    """Whether :func:`assign_unique` gives ``slug`` to the one item that wants it whatever order
+    the items come in: no id of ``ids`` is ``slug`` with a repeat suffix, and ``slug`` looks
+    like no repeat itself."""
+    repeat = slug + "-"
+    return not REPEAT_SUFFIX.search(slug) and not any(
+        other.startswith(repeat) and other[len(repeat) :].isdigit() for other in ids
+    )

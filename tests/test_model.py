@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scholarsite.corpus import read_corpus
 from scholarsite.curation import Curation, load_curation
 from scholarsite.model import Corpus, Paper, Person, build_corpus
-from scholarsite.naming import name_key, slugify
+from scholarsite.naming import assign_unique, name_key, slugify, stands_alone
 
 SHIPPED = Path(__file__).resolve().parent.parent / "site_src"
 
@@ -162,3 +164,17 @@ def test_coauthors_count_shared_complete_lists_most_shared_first() -> None:
     assert corpus.coauthors(corpus.people_by_id["a"]) == (("b", 2), ("c", 2), ("d", 1))
     assert corpus.coauthors(corpus.people_by_id["c"]) == (("a", 2), ("d", 2), ("b", 1))
     assert corpus.coauthors(corpus.people_by_id["e"]) == ()
+
+
+slugs = st.lists(st.sampled_from(["a", "a-2", "a-3", "b", "b-2", "c"]), max_size=8)
+
+
+@given(wanted=slugs, slug=st.sampled_from(["a", "a-2", "a-3", "b", "c", "d"]), at=st.integers(0, 8))
+def test_a_slug_that_stands_alone_comes_and_goes_without_moving_other_ids(
+    wanted: list[str], slug: str, at: int
+) -> None:
+    at = min(at, len(wanted))
+    with_it = assign_unique([*wanted[:at], slug, *wanted[at:]])
+    others = with_it[:at] + with_it[at + 1 :]
+    if with_it[at] == slug and stands_alone(others, slug):
+        assert assign_unique(wanted) == others  # no other id moves as it comes or goes
