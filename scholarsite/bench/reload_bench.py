@@ -160,15 +160,7 @@ def edit_one_title(source: Path) -> Callable[[Path], tuple[Edit, str]]:
     """A word of a title that only one dump has (so the edit shows), a different word each time:
     the paper's page moves, and its authors' pages and the lists change. The tab shows the
     paper's first author."""
-    dumps = {path: path.read_text(encoding="utf-8") for path in (source / "corpus").iterdir()}
-    queries = json.loads((source.parent / "queries.json").read_text(encoding="utf-8"))
-    for title in (q["q"] for q in queries if q["kind"] == "title"):
-        holding = [path for path, text in dumps.items() if title in text]
-        if len(holding) == 1:
-            dump, text = holding[0], dumps[holding[0]]
-            break
-    else:
-        raise RuntimeError("no title of the query set is in exactly one dump")
+    title, dump, text = _title_in_one_dump(source)
 
     def edit(attempt: int) -> None:
         new = title.replace(" ", (" Revised ", " Revisited ")[attempt % 2], 1)
@@ -209,6 +201,40 @@ def edit_one_author(source: Path) -> Callable[[Path], tuple[Edit, str]]:
         return edit, "/" + paper["url"]
 
     return choose
+
+
+def edit_new_paper(source: Path) -> Callable[[Path], tuple[Edit, str]]:
+    """A new paper in a titled dump, put before one of its papers (title, authors and abstract
+    lines, the title and abstract new), then taken out again, in turn: the papers after it
+    move down or up a few lines. The tab shows the first author of the paper it copies."""
+    title, dump, text = _title_in_one_dump(source)
+
+    def edit(attempt: int) -> None:
+        if attempt % 2:
+            dump.write_text(text, encoding="utf-8")
+            return
+        lines = text.splitlines(keepends=True)
+        at = next(n for n, line in enumerate(lines) if line.rstrip("\n") == title)
+        new = [f"Notes on {title}\n", lines[at + 1], f"We revisit {lines[at + 2].lstrip()}"]
+        dump.write_text("".join(lines[:at] + new + lines[at:]), encoding="utf-8")
+
+    def choose(output: Path) -> tuple[Edit, str]:
+        paper = next(p for p in _papers(output) if p["title"] == title)
+        return edit, f"/authors/{paper['authors'][0]}/"
+
+    return choose
+
+
+def _title_in_one_dump(source: Path) -> tuple[str, Path, str]:
+    """A title of the query set that only one dump has, on a line of its own: the title, the
+    dump and its text."""
+    dumps = {path: path.read_text(encoding="utf-8") for path in (source / "corpus").iterdir()}
+    queries = json.loads((source.parent / "queries.json").read_text(encoding="utf-8"))
+    for title in (q["q"] for q in queries if q["kind"] == "title"):
+        holding = [path for path, text in dumps.items() if f"\n{title}\n" in text]
+        if len(holding) == 1 and sum(title in text for text in dumps.values()) == 1:
+            return title, holding[0], dumps[holding[0]]
+    raise RuntimeError("no title of the query set is in exactly one dump")
 
 
 def _corpus(output: Path) -> dict[str, Any]:
@@ -256,6 +282,10 @@ def main() -> None:
             report(
                 f"{args.size} papers, a title in one dump",
                 measure(source, edit_one_title(source), args.repeats),
+            )
+            report(
+                f"{args.size} papers, a paper added to and taken out of one dump",
+                measure(source, edit_new_paper(source), args.repeats),
             )
             report(
                 f"{args.size} papers, an author in one dump",

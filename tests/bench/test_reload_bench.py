@@ -8,6 +8,7 @@ from pathlib import Path
 from scholarsite.bench.reload_bench import (
     ROOT,
     edit_curated_title,
+    edit_new_paper,
     edit_one_abstract,
     edit_one_author,
     edit_one_title,
@@ -27,6 +28,7 @@ def test_each_edit_reloads_its_tab_before_the_rebuild_is_done(tmp_path: Path) ->
         (synth, edit_one_abstract),
         (synth, edit_one_title),
         (synth, edit_one_author),
+        (synth, edit_new_paper),
     ):
         reloads, completes = measure(source, edit(source), repeats=2)
         assert len(reloads) == len(completes) == 2
@@ -39,7 +41,8 @@ def test_the_tab_shows_a_page_each_edit_changes(tmp_path: Path) -> None:
     output = tmp_path / "synth" / "build"
     build_site(BuildOptions(source, output))
     dumps = {path: path.read_bytes() for path in (source / "corpus").iterdir()}
-    for choose in (edit_one_abstract(source), edit_one_title(source), edit_one_author(source)):
+    edits = (edit_one_abstract, edit_one_title, edit_one_author, edit_new_paper)
+    for choose in (edit(source) for edit in edits):
         edit, page = choose(output)
         shown = output / page.lstrip("/") / "index.html"
         before = shown.read_bytes()
