@@ -349,8 +349,10 @@ def _one_record(
     record, file = change.record, change.file
     if any(fix.matches(record) for fix in curation.papers):
         return None
-    keys = _keys_moved(last.abstract_keys, change)
-    papers = {p.id: _sources_moved(p, change) for p in corpus.papers}
+    keys = _keys_moved(last.abstract_keys, last.parsed[file], change)
+    papers = dict(corpus.papers_by_id)
+    here = [p for p in corpus.papers if any(s.file == file for s in p.sources)]
+    papers.update((p.id, _sources_moved(p, change)) for p in here)
     seen = owners(list(last.parsed.values()), curation), owners(list(parsed.values()), curation)
     changes = PeopleChange({}, set(), papers, Records(last.parsed, parsed), seen)
     owner = next(p.id for p in corpus.people if file in p.profiles)
@@ -364,12 +366,13 @@ def _one_record(
             return None
         if key is not None:
             keys[key] = ((file, record.line, arxiv),)
-        draft = PaperDraft([record], (), bool(record.authors), (("profile", file),))
-        papers[pid] = paper_of(draft, pid, {("profile", file): owner})
+        handle = seen[1].owner_of[file]  # its authors are given their ids below
+        draft = PaperDraft([record], (), bool(record.authors), (handle,))
+        papers[pid] = paper_of(draft, pid, {handle: owner})
         if record.authors:
             changes.keys[pid] = ((), author_keys(seen[1], record))
     else:
-        gone = next((p for p in corpus.papers if Source(file, record.line) in p.sources), None)
+        gone = next((p for p in here if Source(file, record.line) in p.sources), None)
         if gone is None or len(gone.sources) != 1 or not stands_alone(papers, gone.id):
             return None
         if _by_id(curation, gone.id):
@@ -416,12 +419,17 @@ def _sources_moved(paper: Paper, change: RecordChange) -> Paper:
     return replace(paper, sources=tuple(moved))
 
 
-def _keys_moved(keys: KeyedRecords, change: RecordChange) -> KeyedRecords:
-    def moved(found: tuple[str, int, str | None]) -> tuple[str, int, str | None]:
-        file, line, arxiv = found
-        return (file, change.line(line), arxiv) if file == change.file else found
-
-    return {key: tuple(map(moved, found)) for key, found in keys.items()}
+def _keys_moved(keys: KeyedRecords, dump: RawProfile, change: RecordChange) -> KeyedRecords:
+    """``keys`` with the records of the dump (as it was) that moved at their new lines."""
+    moved = dict(keys)
+    for key in {
+        abstract_key(r.abstract) for r in dump.records if r.abstract and r.line >= change.start
+    }:
+        moved[key] = tuple(
+            (file, change.line(line), arxiv) if file == change.file else (file, line, arxiv)
+            for file, line, arxiv in keys[key]
+        )
+    return moved
 
 
 def _arxiv_ids(parsed: Mapping[str, RawProfile]) -> set[str]:

@@ -143,10 +143,11 @@ def people_again(
 
 def everyone(corpus: Corpus, again: Mapping[str, Person | None]) -> list[Person]:
     """Every person, with those ``again`` changed (None: gone), in the model's order."""
+    new = [p for pid, p in again.items() if p is not None and pid not in corpus.people_by_id]
+    if not new and None not in again.values():  # the same people: names and ids, so order, too
+        return [again.get(p.id) or p for p in corpus.people]
     kept = (again.get(p.id, p) for p in corpus.people)
-    new = (p for pid, p in again.items() if p is not None and pid not in corpus.people_by_id)
-    people = [p for p in (*kept, *new) if p is not None]
-    return sorted(people, key=lambda p: (p.sort_key, p.id))
+    return sorted((p for p in (*kept, *new) if p is not None), key=lambda p: (p.sort_key, p.id))
 
 
 class Records:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -62,12 +63,15 @@ def read_corpus(
     if not corpus.is_dir():
         return []
     root = source.resolve()
+    inside = corpus.resolve().is_relative_to(root)  # then only a link can lead outside
     found: list[RawProfile | tuple[str, Path]] = []
-    for path in sorted(corpus.iterdir()):
-        rel = f"corpus/{path.name}"
-        if path.name.startswith(".") or not path.is_file():
+    with os.scandir(corpus) as listing:
+        entries = sorted(listing, key=lambda entry: entry.name)
+    for entry in entries:
+        rel, path = f"corpus/{entry.name}", corpus / entry.name
+        if entry.name.startswith(".") or not entry.is_file():
             continue
-        if not path.resolve().is_relative_to(root):
+        if not (inside and not entry.is_symlink()) and not path.resolve().is_relative_to(root):
             found.append(_refused(rel, "is a link to a file outside the site source; skipped"))
         else:
             found.append((rel, path))
