@@ -104,7 +104,8 @@ def read_site(
     jobs: int | None = None,
 ) -> SiteInput:
     """Read and check everything. Given a parse cache, and the last model with what it was made
-    from, the model is updated instead of built again when only abstracts changed."""
+    from, the model is updated instead of built again when the dumps' change allows it
+    (:func:`~scholarsite.modelupdate.updated_corpus`)."""
     if not source.is_dir():
         raise ScholarsiteError(f"the site source {source} is not a directory (use --source DIR)")
     config, problems = load_config(source)
@@ -131,7 +132,7 @@ def _model(
     profiles: list[RawProfile], curation: Curation, last: tuple[Corpus, ModelSource] | None
 ) -> tuple[Corpus, ModelSource, frozenset[str] | None]:
     """The model, what it is made from, and the papers whose abstracts alone changed when it
-    is the last model updated for new abstracts (None when it was built, or titles changed)."""
+    is the last model updated for new abstracts (None when it was built, or more changed)."""
     parsed = {p.file: p for p in profiles}  # the cache's: the same objects until bytes change
     update = updated_corpus(*last, parsed, curation) if last is not None else None
     if update is not None:  # with new titles or authors, pages beyond those papers' own change

@@ -92,14 +92,15 @@ class ModelUpdate:
     corpus: Corpus
     source: ModelSource
     papers: frozenset[str]  # the ids of the papers whose abstract changed
-    beyond_texts: bool  # a title or an author list changed: pages beyond those papers' own, too
+    beyond_texts: bool  # a title, an author list or a record changed: more pages than theirs
 
 
 def updated_corpus(
     corpus: Corpus, last: ModelSource, parsed: Mapping[str, RawProfile], curation: Curation
 ) -> ModelUpdate | None:
     """``corpus`` (made from ``last``) updated to the dumps ``parsed`` now, or None when the
-    change is more than abstract and title text or something else may depend on that text."""
+    change is more than edits to abstracts, titles and author lists or one record added or
+    removed, or when something else may depend on it."""
     if curation != last.curation or parsed.keys() != last.parsed.keys():
         return None
     edits: list[tuple[RawRecord, RawRecord]] = []

@@ -284,7 +284,7 @@ def main() -> None:
                 measure(source, edit_one_title(source), args.repeats),
             )
             report(
-                f"{args.size} papers, a paper added to and taken out of one dump",
+                f"{args.size} papers, a paper in or out",
                 measure(source, edit_new_paper(source), args.repeats),
             )
             report(
