@@ -304,12 +304,12 @@ def newest_first(paper: Paper) -> tuple[int, str]:
 
 def _draft_paper(group: list[RawRecord], people: People) -> PaperDraft:
     listed = next((r for r in group if r.authors), None)
-    owners = tuple(dict.fromkeys(people.owner_of[r.file] for r in group))
+    profiled = tuple(dict.fromkeys(people.owner_of[r.file] for r in group))
     if listed is not None and listed.authors:
         # One entry per exact source name: spellings that curation declares one person keep
         # their places in the list and both point at that person.
-        return PaperDraft(group, people.sight_authors(listed), True, owners)
-    return PaperDraft(group, owners, False, owners)
+        return PaperDraft(group, people.sight_authors(listed), True, profiled)
+    return PaperDraft(group, profiled, False, profiled)
 
 
 def paper_slug(records: list[RawRecord]) -> str:
