@@ -275,23 +275,17 @@ def main() -> None:
         if args.size:
             write_corpus(workdir / "synth", args.size)
             source = workdir / "synth" / "site_src"
-            report(
-                f"{args.size} papers, a word in one dump",
-                measure(source, edit_one_abstract(source), args.repeats),
-            )
-            report(
-                f"{args.size} papers, a title in one dump",
-                measure(source, edit_one_title(source), args.repeats),
-            )
-            report(
-                f"{args.size} papers, a paper in or out",
-                measure(source, edit_new_paper(source), args.repeats),
-            )
-            report(
-                f"{args.size} papers, an author in one dump",
-                measure(source, edit_one_author(source), args.repeats),
-            )
+            for what, edit in SYNTHETIC_EDITS:
+                report(f"{args.size} papers, {what}", measure(source, edit(source), args.repeats))
 
+
+# The edits measured on the synthetic corpus, in the order they run, with their labels.
+SYNTHETIC_EDITS = (
+    ("a word in one dump", edit_one_abstract),
+    ("a title in one dump", edit_one_title),
+    ("a paper in or out", edit_new_paper),
+    ("an author in one dump", edit_one_author),
+)
 
 if __name__ == "__main__":
     main()

@@ -5,15 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from scholarsite.bench.reload_bench import (
-    ROOT,
-    edit_curated_title,
-    edit_new_paper,
-    edit_one_abstract,
-    edit_one_author,
-    edit_one_title,
-    measure,
-)
+from scholarsite.bench.reload_bench import ROOT, SYNTHETIC_EDITS, edit_curated_title, measure
 from scholarsite.bench.synth import write_corpus
 from scholarsite.build import BuildOptions, build_site
 
@@ -23,13 +15,7 @@ def test_each_edit_reloads_its_tab_before_the_rebuild_is_done(tmp_path: Path) ->
     shutil.copytree(ROOT / "site_src", shipped)
     write_corpus(tmp_path / "synth", 200)
     synth = tmp_path / "synth" / "site_src"
-    for source, edit in (
-        (shipped, edit_curated_title),
-        (synth, edit_one_abstract),
-        (synth, edit_one_title),
-        (synth, edit_one_author),
-        (synth, edit_new_paper),
-    ):
+    for source, edit in ((shipped, edit_curated_title), *((synth, e) for _, e in SYNTHETIC_EDITS)):
         reloads, completes = measure(source, edit(source), repeats=2)
         assert len(reloads) == len(completes) == 2
         assert all(0 < r <= c for r, c in zip(reloads, completes, strict=True)), edit.__name__
@@ -41,8 +27,7 @@ def test_the_tab_shows_a_page_each_edit_changes(tmp_path: Path) -> None:
     output = tmp_path / "synth" / "build"
     build_site(BuildOptions(source, output))
     dumps = {path: path.read_bytes() for path in (source / "corpus").iterdir()}
-    edits = (edit_one_abstract, edit_one_title, edit_one_author, edit_new_paper)
-    for choose in (edit(source) for edit in edits):
+    for choose in (edit(source) for _, edit in SYNTHETIC_EDITS):
         edit, page = choose(output)
         shown = output / page.lstrip("/") / "index.html"
         before = shown.read_bytes()
