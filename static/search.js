@@ -16,6 +16,7 @@
 
   // ---- folding, words, stems (see scholarsite/search/fold.py) ----
   const foldChar = (c) => {
+    if (c < "\x80") return c.toLowerCase(); // ASCII: nothing to decompose or map
     const bare = c.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
     let out = "";
     for (const b of bare) out += SPECIAL[b] || b;
@@ -275,49 +276,66 @@
     }
     return scratch;
   };
+  /** Each weight level's score for a term of this weight: a table lookup per posting. */
+  const levelScores = (scores, weight) => {
+    for (let level = 0; level < scores.length; level++) scores[level] = (weight * (level % NAMED)) / LEVELS;
+    return scores;
+  };
   /** Sum of each word's best score per document, times the squared share of required words
-   * present, doubled when every required word is in a name field (see query.py: combine). */
+   * present, doubled when every required word is in a name field (see query.py: combine).
+   * Scores are never 0, so a 0 in `total` or `best` means "not seen yet". */
   const rankTop = (meta, qwords, wordsLists, limit) => {
     const { total, best, present, named, wordNamed } = scratchFor(meta.n);
     const required = qwords.filter((w) => w.required).length;
+    const scores = new Float64Array(2 * NAMED);
     const touched = [];
     wordsLists.forEach((lists, k) => {
-      const mine = [];
-      for (const [, factor, list] of lists) {
-        const weight = factor * idf(meta.n, list.ids.length);
-        const { ids, levels } = list;
+      const counted = qwords[k].required ? 1 : 0;
+      if (lists.length === 1) {
+        // One term: its score in a document is the word's best there.
+        const [[, factor, { ids, levels }]] = lists;
+        levelScores(scores, factor * idf(meta.n, ids.length));
         for (let j = 0; j < ids.length; j++) {
-          const id = ids[j], level = levels[j], value = (weight * (level % NAMED)) / LEVELS;
+          const id = ids[j], level = levels[j];
+          if (total[id] === 0) touched.push(id);
+          total[id] += scores[level];
+          present[id] += counted;
+          named[id] += counted & (level >= NAMED ? 1 : 0);
+        }
+        return;
+      }
+      const mine = [];
+      for (const [, factor, { ids, levels }] of lists) {
+        levelScores(scores, factor * idf(meta.n, ids.length));
+        for (let j = 0; j < ids.length; j++) {
+          const id = ids[j], level = levels[j], value = scores[level];
           if (best[id] === 0) mine.push(id);
           if (value > best[id]) best[id] = value;
           if (level >= NAMED) wordNamed[id] = 1;
         }
       }
-      const isRequired = qwords[k].required;
       for (const id of mine) {
         if (total[id] === 0) touched.push(id);
         total[id] += best[id];
-        if (isRequired) {
-          present[id]++;
-          named[id] += wordNamed[id];
-        }
+        present[id] += counted;
+        named[id] += counted & wordNamed[id];
         best[id] = 0;
         wordNamed[id] = 0;
       }
     });
     // The best `limit` by score, then by id: a short sorted list, not a sort of every match.
+    const ahead = (score, id, entry) => score > entry[0] || (score === entry[0] && id < entry[1]);
     const top = [];
-    const before = (a, b) => a[0] > b[0] || (a[0] === b[0] && a[1] < b[1]);
     for (const id of touched) {
       const share = present[id] / required;
-      const entry = [total[id] * share ** 2 * (named[id] === required ? NAME_BOOST : 1), id];
+      const score = total[id] * share ** 2 * (named[id] === required ? NAME_BOOST : 1);
       total[id] = 0;
       present[id] = 0;
       named[id] = 0;
-      if (top.length === limit && !before(entry, top[limit - 1])) continue;
+      if (top.length === limit && !ahead(score, id, top[limit - 1])) continue;
       let at = top.length === limit ? limit - 1 : top.length;
-      while (at > 0 && before(entry, top[at - 1])) at--;
-      top.splice(at, 0, entry);
+      while (at > 0 && ahead(score, id, top[at - 1])) at--;
+      top.splice(at, 0, [score, id]);
       if (top.length > limit) top.pop();
     }
     return top;

@@ -1,8 +1,10 @@
-"""The search client in headless Chromium, on the shipped site as the build writes it."""
+"""The search client in headless Chromium, on the shipped site as the build writes it (and,
+where a small corpus says too little, on a synthetic one)."""
 
 from __future__ import annotations
 
 import json
+import random
 import shutil
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -12,8 +14,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
+from scholarsite.bench.synth import write_corpus
 from scholarsite.build import BuildOptions, BuildResult, build_site
-from scholarsite.search.fold import terms
+from scholarsite.search.fold import fold, terms
 from scholarsite.search.pairs import may_hold_pair, pair_filter, pair_hash
 from scholarsite.search.query import Searcher
 
@@ -164,6 +167,63 @@ def test_client_ranks_exactly_like_the_reference(page: Page, shipped_build: Buil
             "q => scholarsiteSearch.search(q).then(r => r.results.map(x => x.url))", query
         )
         assert in_browser == [h.record[1] for h in reference.search(query)], query
+
+
+def typo(word: str, rng: random.Random) -> str:
+    at = rng.randrange(len(word) - 1)
+    return word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+
+
+def varied_queries(records: list[list[str]], seed: int) -> list[str]:
+    """Title and name queries of every kind the client handles: whole words, several words,
+    a word being typed, a misspelled word, a name without its accents."""
+    rng = random.Random(seed)
+    queries = []
+    for kind, _url, title, _detail, _pairs in rng.sample(records, 60):
+        words = title.split()
+        long = [w for w in words if len(w) >= 5 and w.isalpha()]
+        queries.append(" ".join(rng.sample(words, min(len(words), rng.randint(1, 4)))))
+        queries.append(title[: rng.randint(2, 12)])
+        if long:
+            queries.append(typo(rng.choice(long), rng))
+        if kind == "a":
+            queries.append(fold(title))
+    return queries
+
+
+def test_client_scores_exactly_like_the_reference_on_a_synthetic_corpus(
+    browser: Browser,
+    tmp_path_factory: pytest.TempPathFactory,
+    serve_directory: Callable[[Path], str],
+) -> None:
+    work = tmp_path_factory.mktemp("synthetic")
+    write_corpus(work, 400)
+    build_site(BuildOptions(work / "site_src", work / "out", jobs=1))
+    index = work / "out" / "search" / "idx"
+
+    def load(name: str) -> Any:
+        text = (index / f"{name}.js").read_text(encoding="utf-8")
+        return json.loads(text[text.index(",") + 1 : -3])
+
+    reference = Searcher(load)
+    shards = range(-(-reference.meta["n"] // reference.meta["b"]))
+    records = [record for shard in shards for record in load(f"d/{shard}")]
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(serve_directory(work / "out"))
+        for query in varied_queries(records, seed=5):
+            in_browser = page.evaluate(
+                "q => scholarsiteSearch.search(q).then(r => r.results.map(x => [x.url, x.score]))",
+                query,
+            )
+            expected = [[h.record[1], h.score] for h in reference.search(query)]
+            assert [url for url, _ in in_browser] == [url for url, _ in expected], query
+            assert [score for _, score in in_browser] == pytest.approx(
+                [score for _, score in expected], rel=1e-12
+            ), query
+    finally:
+        context.close()
 
 
 def test_corpus_markup_shows_as_text(browser: Browser, site_copy: Path, tmp_path: Path) -> None:
