@@ -101,6 +101,7 @@ class EngineRun:
     name: str
     first_bytes: list[int] = field(default_factory=list)
     first_ms: list[float] = field(default_factory=list)
+    first_kinds: list[str] = field(default_factory=list)
     typed_ms: list[float] = field(default_factory=list)
     warm_ms: list[float] = field(default_factory=list)
     unattached_ms: list[float] = field(default_factory=list)
@@ -441,14 +442,22 @@ def typed_first_query(browser: Browser, base: str, query: str) -> float:
         context.close()
 
 
+def spread(queries: Sequence[Query], count: int | None) -> Sequence[Query]:
+    """``count`` queries taken evenly from the whole list (which is grouped by kind), or all."""
+    if count is None or count >= len(queries):
+        return queries
+    return [queries[i * len(queries) // count] for i in range(count)]
+
+
 def measure(
-    browser: Browser, base: str, engine: Engine, queries: Sequence[Query], first_runs: int
+    browser: Browser, base: str, engine: Engine, queries: Sequence[Query], first_runs: int | None
 ) -> EngineRun:
     result = EngineRun(engine.name)
-    for query in queries[:first_runs]:
+    for query in spread(queries, first_runs):
         size, ms = first_query(browser, base, engine, query.q)
         result.first_bytes.append(size)
         result.first_ms.append(ms)
+        result.first_kinds.append(query.kind)
         if engine is OURS:
             result.typed_ms.append(typed_first_query(browser, base, query.q))
     context, page = quiet_page(browser)
@@ -562,16 +571,23 @@ def print_table(size: int, ours: EngineRun, theirs: EngineRun, cost: IndexCost |
         index, build = statistics.median(cost.own), cost.medians(cost.cpu)[1]
         print(f"the index's own CPU inside the builds with it: {index:.2f} s of {build:.1f} s "
               f"({100 * cost.own_share:.1f}%, median of the rounds' shares)")  # fmt: skip
-    print("MRR@10 by query kind (scholarsite / pagefind):")
+    print("by query kind, scholarsite / pagefind: MRR@10; first query ms (median)")
     for kind, ranks in ours.ranks.items():
-        print(f"  {kind:16} {mrr(ranks):.3f} / {mrr(theirs.ranks.get(kind, [])):.3f}")
+        firsts = [first_ms(run, kind) for run in (ours, theirs)]
+        print(f"  {kind:16} {mrr(ranks):.3f} / {mrr(theirs.ranks.get(kind, [])):.3f}; "
+              f"{firsts[0]:.0f} / {firsts[1]:.0f}")  # fmt: skip
+
+
+def first_ms(run: EngineRun, kind: str) -> float:
+    timed = [ms for ms, k in zip(run.first_ms, run.first_kinds, strict=True) if k == kind]
+    return statistics.median(timed) if timed else float("nan")
 
 
 def bench_size(
     browser: Browser,
     workdir: Path,
     size: int,
-    first_runs: int,
+    first_runs: int | None,
     pagefind: bool = True,
     reuse: bool = False,
 ) -> None:
@@ -605,8 +621,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--sizes", default="1000,10000", help="papers per corpus, comma-separated")
     parser.add_argument("--workdir", type=Path, default=Path("build/bench-search"))
-    parser.add_argument("--first-runs", type=int, default=20,
-                        help="queries timed on a fresh page (all are timed warm)")  # fmt: skip
+    parser.add_argument("--first-runs", type=int, default=None,
+                        help="queries timed on a fresh page, taken evenly across the kinds "
+                             "(default: all; all are timed warm)")  # fmt: skip
     parser.add_argument("--no-pagefind", action="store_true", help="measure scholarsite alone")
     reuse_help = ("keep a site an earlier run built in --workdir and rewrite only its search "
                   "index and client (a 100,000-paper build takes minutes)")  # fmt: skip
