@@ -1,5 +1,5 @@
 """The last build's model, updated instead of built again, when a dump edit changed only
-abstracts, titles or author lists, or added or removed one record.
+abstracts, titles or author lists, or added or removed records.
 
 Building the model (:mod:`scholarsite.model`) merges every record of every dump; at 10,000 papers
 that takes most of a second, and the preview server would pay it on every save. The commonest
@@ -12,8 +12,10 @@ titles): it is taken when no other paper's id can depend on it, and the papers a
 again. A changed author list changes its paper's authors and the people whose places or
 spellings on it changed (:mod:`scholarsite.peopleupdate`). One record added to a dump or removed
 from it, the records after it only moved, adds or removes its paper, when it merges with no
-other record, curation does not match it and no other paper's id can depend on its id. For any
-other change :func:`updated_corpus` returns None and the build makes the model from scratch.
+other record, curation does not match it and no other paper's id can depend on its id. A save
+that holds several of these changes is taken one change at a time (:mod:`scholarsite.editsteps`).
+For any other change :func:`updated_corpus` returns None and the build makes the model from
+scratch.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from scholarsite.corpus import RawProfile, RawRecord
 from scholarsite.corpus.arxiv import normalize_id
 from scholarsite.curation import Curation
+from scholarsite.editsteps import edit_steps
 from scholarsite.model import (
     Corpus,
     Paper,
@@ -99,10 +102,48 @@ def updated_corpus(
     corpus: Corpus, last: ModelSource, parsed: Mapping[str, RawProfile], curation: Curation
 ) -> ModelUpdate | None:
     """``corpus`` (made from ``last``) updated to the dumps ``parsed`` now, or None when the
-    change is more than edits to abstracts, titles and author lists or one record added or
-    removed, or when something else may depend on it."""
+    change is more than edits to abstracts, titles and author lists and records added or
+    removed, or when something else may depend on it. A save that holds several such changes
+    is taken one change at a time (:func:`~scholarsite.editsteps.edit_steps`)."""
     if curation != last.curation or parsed.keys() != last.parsed.keys():
         return None
+    return _one_change(corpus, last, parsed, curation) or _in_steps(corpus, last, parsed, curation)
+
+
+def _in_steps(
+    corpus: Corpus, last: ModelSource, parsed: Mapping[str, RawProfile], curation: Curation
+) -> ModelUpdate | None:
+    """The update made of each changed dump's steps in turn, or None if any step is more than
+    :func:`_one_change` takes, or if no dump holds more than one change (tried whole)."""
+    chains = {}
+    for file, profile in parsed.items():
+        if profile is not last.parsed[file]:
+            steps = edit_steps(last.parsed[file], profile)
+            if steps is None:
+                return None
+            chains[file] = steps
+    if all(len(steps) == 1 for steps in chains.values()):
+        return None
+    now, source = dict(last.parsed), last
+    abstracts: set[str] = set()
+    beyond = False
+    for file, steps in chains.items():
+        for step in steps:
+            now[file] = step
+            update = _one_change(corpus, source, dict(now), curation)
+            if update is None:
+                return None
+            corpus, source = update.corpus, update.source
+            abstracts |= update.papers
+            beyond = beyond or update.beyond_texts
+    final = ModelSource(parsed, curation, source.abstract_keys)
+    return ModelUpdate(corpus, final, frozenset(abstracts), beyond)
+
+
+def _one_change(
+    corpus: Corpus, last: ModelSource, parsed: Mapping[str, RawProfile], curation: Curation
+) -> ModelUpdate | None:
+    """The update for edits to texts, or for one record added or removed, and nothing else."""
     edits: list[tuple[RawRecord, RawRecord]] = []
     records: list[RecordChange] = []
     for file, profile in parsed.items():

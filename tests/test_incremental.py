@@ -192,6 +192,9 @@ def apply_edit(source: Path, kind: str, pick: int, where: int) -> None:
                 f"Words {where}.\n",
             ]
             dump.write_text("".join(lines[:at] + record + lines[at:]), encoding="utf-8")
+    elif kind == "two at once":  # a paper added and a word changed in one save of a dump
+        apply_edit(source, "new paper", pick, where)
+        edit_dump(source, 0, where // 3, "letter" if where % 2 else "word")
     elif kind == "drop dump":
         dumps = sorted((source / "corpus").iterdir())
         if len(dumps) > 1:
@@ -210,7 +213,8 @@ def apply_edit(source: Path, kind: str, pick: int, where: int) -> None:
 
 
 EDIT_KINDS = (
-    "word", "letter", "author", "drop line", "repeat line", "new paper", "drop dump",
+    "word", "letter", "author", "drop line", "repeat line", "new paper", "two at once",
+    "drop dump",
     "curated title", "page",
     "template",
 )  # fmt: skip
@@ -252,6 +256,8 @@ def preview_rebuild(options: BuildOptions, previous: BuildResult, dumps: DumpCac
 @example(sequence=[("letter", 0, 2 + 31 * 3), ("author", 0, 2 + 7 * 31)])
 # A paper added to a dump, then another before it, both updating the model in place.
 @example(sequence=[("new paper", 3, 4), ("new paper", 4, 1)])
+# A paper added and a title changed in one save, then a paper added and an abstract changed.
+@example(sequence=[("two at once", 1, 3 * 4), ("two at once", 2, 3 * 6)])
 @pytest.mark.parametrize("kept", ["by the preview server", "beside the output"])
 def test_random_edit_sequences_rebuild_exactly_like_a_cold_build(
     tmp_path_factory: pytest.TempPathFactory, kept: str, sequence: list[tuple[str, int, int]]

@@ -346,6 +346,70 @@ def test_a_record_that_merges_with_another_builds_the_model_again(site_copy: Pat
     assert not untouched_elsewhere(first, second, LU_CHENG)
 
 
+SECOND_RECORD = [
+    "Quux Revisited\n",
+    "Song, Yang, Lu, Cheng\n",
+    "Quux, once more, with less zyxwv.\n",
+]
+
+
+def add_two_records(source: Path, site: SiteInput) -> None:
+    """Two records pasted into the titled dump in one save, one at its top, one further on."""
+    add_record(source, 8, SECOND_RECORD)
+    add_record(source, 2)
+
+
+def test_two_records_added_in_one_save_update_the_model_in_place(site_copy: Path) -> None:
+    cache, first = preview_reads(site_copy)
+    add_two_records(site_copy, first)
+    second = reread(site_copy, cache, first)  # equal to the model built from scratch
+    assert untouched_elsewhere(first, second, LU_CHENG)
+    titles = {p.title: p for p in second.corpus.papers}
+    assert titles["Zyxwv Models of Quux"].sources == (Source(LU_CHENG, 2),)
+    assert titles["Quux Revisited"].sources == (Source(LU_CHENG, 11),)
+
+
+def retitle_and_reauthor(source: Path, site: SiteInput) -> None:
+    """A record's title and one of its authors fixed in one save."""
+    record = authored_record(site, source)
+    assert record.title and record.authors
+    name = record.authors[1]
+    edit_authors(source, record, f"{name.last}, {name.first}", f"{name.last}x, {name.first}")
+    dump = source / record.file
+    text = dump.read_text(encoding="utf-8")
+    dump.write_text(text.replace(record.title, "Revisiting " + record.title, 1), encoding="utf-8")
+
+
+def test_a_title_and_an_author_list_changed_in_one_save_update_the_model_in_place(
+    site_copy: Path,
+) -> None:
+    cache, first = preview_reads(site_copy)
+    record = authored_record(first, site_copy)
+    assert record.authors
+    retitle_and_reauthor(site_copy, first)
+    second = reread(site_copy, cache, first)
+    assert in_place(first, second)
+    paper = paper_of(second, record)
+    assert paper.title == f"Revisiting {record.title}"
+    name = record.authors[1]
+    assert second.corpus.people_by_id[paper.authors[1]].name == f"{name.first} {name.last}x"
+
+
+def test_a_record_added_and_another_removed_in_one_save_update_the_model_in_place(
+    site_copy: Path,
+) -> None:
+    cache, first = preview_reads(site_copy)
+    dump = site_copy / LU_CHENG
+    lines = dump.read_text(encoding="utf-8").splitlines(keepends=True)
+    removed = next(r for r in first.model.parsed[LU_CHENG].records if r.line == 8)  # type: ignore[union-attr]
+    del lines[7:10]
+    dump.write_text("".join(lines), encoding="utf-8")
+    add_record(site_copy, 2)
+    second = reread(site_copy, cache, first)
+    assert untouched_elsewhere(first, second, LU_CHENG)
+    assert not any(p.title == removed.title for p in second.corpus.papers)
+
+
 def edit_untitled(source: Path, site: SiteInput) -> None:
     """An untitled paper is listed by the start of its abstract (and without an arXiv id, its
     id is made from it)."""
@@ -413,6 +477,8 @@ def append_record(source: Path, site: SiteInput) -> None:
         retitle,
         rename_author,
         append_record,
+        add_two_records,
+        retitle_and_reauthor,
         edit_untitled,
         start_as_curated,
         rename_owner,

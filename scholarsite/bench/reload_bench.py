@@ -203,10 +203,11 @@ def edit_one_author(source: Path) -> Callable[[Path], tuple[Edit, str]]:
     return choose
 
 
-def edit_new_paper(source: Path) -> Callable[[Path], tuple[Edit, str]]:
+def edit_new_paper(source: Path, papers: int = 1) -> Callable[[Path], tuple[Edit, str]]:
     """A new paper in a titled dump, put before one of its papers (title, authors and abstract
     lines, the title and abstract new), then taken out again, in turn: the papers after it
-    move down or up a few lines. The tab shows the first author of the paper it copies."""
+    move down or up a few lines. With two papers, the second goes after that paper, in the
+    same save. The tab shows the first author of the paper they copy."""
     title, dump, text = _title_in_one_dump(source)
 
     def edit(attempt: int) -> None:
@@ -215,14 +216,21 @@ def edit_new_paper(source: Path) -> Callable[[Path], tuple[Edit, str]]:
             return
         lines = text.splitlines(keepends=True)
         at = next(n for n, line in enumerate(lines) if line.rstrip("\n") == title)
-        new = [f"Notes on {title}\n", lines[at + 1], f"We revisit {lines[at + 2].lstrip()}"]
-        dump.write_text("".join(lines[:at] + new + lines[at:]), encoding="utf-8")
+        for n in reversed(range(papers)):  # the later place first: the earlier stays put
+            new = [f"{('Notes', 'More notes')[n]} on {title}\n", lines[at + 1],
+                   f"We revisit {lines[at + 2].lstrip()}"]  # fmt: skip
+            lines[at + 3 * n : at + 3 * n] = new
+        dump.write_text("".join(lines), encoding="utf-8")
 
     def choose(output: Path) -> tuple[Edit, str]:
         paper = next(p for p in _papers(output) if p["title"] == title)
         return edit, f"/authors/{paper['authors'][0]}/"
 
     return choose
+
+
+def edit_two_new_papers(source: Path) -> Callable[[Path], tuple[Edit, str]]:
+    return edit_new_paper(source, papers=2)
 
 
 def _title_in_one_dump(source: Path) -> tuple[str, Path, str]:
@@ -284,6 +292,7 @@ SYNTHETIC_EDITS = (
     ("a word in one dump", edit_one_abstract),
     ("a title in one dump", edit_one_title),
     ("a paper in or out", edit_new_paper),
+    ("two papers in or out, one save", edit_two_new_papers),
     ("an author in one dump", edit_one_author),
 )
 
