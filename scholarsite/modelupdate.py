@@ -114,7 +114,7 @@ def _in_steps(
     corpus: Corpus, last: ModelSource, parsed: Mapping[str, RawProfile], curation: Curation
 ) -> ModelUpdate | None:
     """The update made of each changed dump's steps in turn, or None if any step is more than
-    :func:`_one_change` takes, or if no dump holds more than one change (tried whole)."""
+    :func:`_one_change` takes, or if the change is one step (tried whole)."""
     chains = {}
     for file, profile in parsed.items():
         if profile is not last.parsed[file]:
@@ -122,7 +122,7 @@ def _in_steps(
             if steps is None:
                 return None
             chains[file] = steps
-    if all(len(steps) == 1 for steps in chains.values()):
+    if sum(len(steps) for steps in chains.values()) == 1:
         return None
     now, source = dict(last.parsed), last
     abstracts: set[str] = set()

@@ -306,12 +306,12 @@ def add_record(source: Path, at_line: int, lines: list[str] = NEW_RECORD) -> Non
     dump.write_text("".join(text), encoding="utf-8")
 
 
-def untouched_elsewhere(last: SiteInput, site: SiteInput, file: str) -> bool:
-    """Whether every paper with no record in ``file`` is the last model's very object."""
+def untouched_elsewhere(last: SiteInput, site: SiteInput, *files: str) -> bool:
+    """Whether every paper with no record in ``files`` is the last model's very object."""
     return all(
         p is last.corpus.papers_by_id[p.id]
         for p in site.corpus.papers
-        if all(s.file != file for s in p.sources)
+        if all(s.file not in files for s in p.sources)
     )
 
 
@@ -408,6 +408,18 @@ def test_a_record_added_and_another_removed_in_one_save_update_the_model_in_plac
     second = reread(site_copy, cache, first)
     assert untouched_elsewhere(first, second, LU_CHENG)
     assert not any(p.title == removed.title for p in second.corpus.papers)
+
+
+def test_records_added_to_two_dumps_at_once_update_the_model_in_place(site_copy: Path) -> None:
+    cache, first = preview_reads(site_copy)
+    add_record(site_copy, 2)
+    tony = site_copy / "corpus" / "001_900c64551af58656.txt"
+    lines = tony.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(1, "Abstract:Zyxwv quux models are studied here for the first time.\n")
+    tony.write_text("".join(lines), encoding="utf-8")
+    second = reread(site_copy, cache, first)
+    assert untouched_elsewhere(first, second, LU_CHENG, tony.relative_to(site_copy).as_posix())
+    assert len(second.corpus.papers) == len(first.corpus.papers) + 2
 
 
 def edit_untitled(source: Path, site: SiteInput) -> None:

@@ -217,8 +217,12 @@ def edit_new_paper(source: Path, papers: int = 1) -> Callable[[Path], tuple[Edit
         lines = text.splitlines(keepends=True)
         at = next(n for n, line in enumerate(lines) if line.rstrip("\n") == title)
         for n in reversed(range(papers)):  # the later place first: the earlier stays put
-            new = [f"{('Notes', 'More notes')[n]} on {title}\n", lines[at + 1],
-                   f"We revisit {lines[at + 2].lstrip()}"]  # fmt: skip
+            words = (("Notes", "We revisit"), ("More notes", "We return to"))[n]
+            new = [
+                f"{words[0]} on {title}\n",
+                lines[at + 1],
+                f"{words[1]} {lines[at + 2].lstrip()}",
+            ]
             lines[at + 3 * n : at + 3 * n] = new
         dump.write_text("".join(lines), encoding="utf-8")
 
@@ -292,7 +296,7 @@ SYNTHETIC_EDITS = (
     ("a word in one dump", edit_one_abstract),
     ("a title in one dump", edit_one_title),
     ("a paper in or out", edit_new_paper),
-    ("two papers in or out, one save", edit_two_new_papers),
+    ("two papers in one save", edit_two_new_papers),
     ("an author in one dump", edit_one_author),
 )
 

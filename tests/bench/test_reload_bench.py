@@ -7,7 +7,8 @@ from pathlib import Path
 
 from scholarsite.bench.reload_bench import ROOT, SYNTHETIC_EDITS, edit_curated_title, measure
 from scholarsite.bench.synth import write_corpus
-from scholarsite.build import BuildOptions, build_site
+from scholarsite.build import BuildOptions, build_site, read_site
+from scholarsite.corpus import DumpCache
 
 
 def test_each_edit_reloads_its_tab_before_the_rebuild_is_done(tmp_path: Path) -> None:
@@ -38,3 +39,23 @@ def test_the_tab_shows_a_page_each_edit_changes(tmp_path: Path) -> None:
         for path, data in dumps.items():
             path.write_bytes(data)
         build_site(BuildOptions(source, output))
+
+
+def test_each_synthetic_edit_updates_the_model_in_place(tmp_path: Path) -> None:
+    """The edits measure the preview's quick path: the last model updated, not built again."""
+    write_corpus(tmp_path / "synth", 200)
+    source = tmp_path / "synth" / "site_src"
+    output = tmp_path / "synth" / "build"
+    build_site(BuildOptions(source, output))
+    for choose in (edit(source) for _, edit in SYNTHETIC_EDITS):
+        cache = DumpCache()
+        first = read_site(source, dumps=cache)
+        assert first.model is not None
+        edit, _ = choose(output)
+        for attempt in (0, 1):  # the edit, then the next (back again, or another spelling)
+            edit(attempt)
+            second = read_site(source, dumps=cache, last=(first.corpus, first.model))
+            kept = [p for p in second.corpus.papers if p is first.corpus.papers_by_id.get(p.id)]
+            assert len(kept) > len(second.corpus.papers) / 2, (choose, attempt)  # rebuilt: none
+            assert second.corpus == read_site(source).corpus
+            first = second
