@@ -81,6 +81,21 @@ class Corpus:
             {p.id: p for p in people},
         )
 
+    def with_papers(self, changed: dict[str, Paper]) -> Corpus:
+        """This corpus with the ``changed`` papers (keyed by their id, which they keep) in their
+        places; the people and their index are this corpus's own."""
+        papers = tuple(changed.get(p.id, p) for p in self.papers)
+        return Corpus(papers, self.people, self.problems, self.papers_by_id | changed,
+                      self.people_by_id)  # fmt: skip
+
+    def papers_of_dumps(self, files: Iterable[str]) -> list[Paper]:
+        """The papers with a record in one of ``files``, found among their owners' papers."""
+        wanted = set(files)
+        owners = (p for p in self.people if p.profiles and not wanted.isdisjoint(p.profiles))
+        theirs = dict.fromkeys(pid for owner in owners for pid in owner.papers)
+        found = map(self.papers_by_id.__getitem__, theirs)
+        return [p for p in found if any(s.file in wanted for s in p.sources)]
+
     def coauthors(self, person: Person) -> tuple[tuple[str, int], ...]:
         """Who shares complete author lists with ``person``, with how many, most shared first;
         equal counts keep the order co-authors were first met in (the corpus order). Made when

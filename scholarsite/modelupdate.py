@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from scholarsite.corpus import RawProfile, RawRecord
 from scholarsite.corpus.arxiv import normalize_id
 from scholarsite.curation import Curation
-from scholarsite.editsteps import edit_steps
+from scholarsite.editsteps import edit_steps, moved
 from scholarsite.model import (
     Corpus,
     Paper,
@@ -176,9 +176,7 @@ def _one_change(
     if retitled:
         updated = _renamed(corpus, papers)
     elif papers:
-        updated = Corpus.of(
-            (papers.get(p.id, p) for p in corpus.papers), corpus.people, corpus.problems
-        )
+        updated = corpus.with_papers(papers)
     else:
         updated = corpus
     if authored:
@@ -252,7 +250,7 @@ def _new_texts(
         return {}
     edited = {(after.file, after.line) for _, after in edits}
     changed: dict[str, Paper] = {}
-    for paper in corpus.papers:
+    for paper in corpus.papers_of_dumps(file for file, _ in edited):
         if not any((s.file, s.line) in edited for s in paper.sources):
             continue  # a paper left out of the model (hidden) has no page to change
         if paper.title is None:
@@ -365,16 +363,12 @@ def record_change(old: RawProfile, new: RawProfile) -> RecordChange | None:
     at = next((n for n, (a, b) in enumerate(pairs) if a != b), len(short))
     rest = short[at:]
     gap = long[at + 1].line - rest[0].line if rest else 0
-    if any(_moved_by(r, gap) != moved for r, moved in zip(rest, long[at + 1 :], strict=True)):
+    if any(moved(r, gap) != after for r, after in zip(rest, long[at + 1 :], strict=True)):
         return None
     start = (rest[0].line if added else long[at + 1].line) if rest else long[at].line + 1
     change = RecordChange(old.file, long[at], added, start, gap if added else -gap)
     problems = [replace(p, line=change.line(p.line)) for p in old.problems]
     return change if problems == new.problems else None
-
-
-def _moved_by(record: RawRecord, lines: int) -> RawRecord:
-    return replace(record, line=record.line + lines, lines=tuple(n + lines for n in record.lines))
 
 
 def _one_record(
@@ -393,11 +387,11 @@ def _one_record(
         return None
     keys = _keys_moved(last.abstract_keys, last.parsed[file], change)
     papers = dict(corpus.papers_by_id)
-    here = [p for p in corpus.papers if any(s.file == file for s in p.sources)]
+    owner = next(p for p in corpus.people if file in p.profiles).id
+    here = corpus.papers_of_dumps([file])
     papers.update((p.id, _sources_moved(p, change)) for p in here)
     seen = owners(list(last.parsed.values()), curation), owners(list(parsed.values()), curation)
     changes = PeopleChange({}, set(), papers, Records(last.parsed, parsed), seen)
-    owner = next(p.id for p in corpus.people if file in p.profiles)
     if change.added:
         key = abstract_key(record.abstract) if record.abstract else None
         arxiv = _arxiv(record)
@@ -455,23 +449,23 @@ def _by_id(curation: Curation, pid: str) -> bool:
 def _sources_moved(paper: Paper, change: RecordChange) -> Paper:
     if not any(s.file == change.file and s.line >= change.start for s in paper.sources):
         return paper
-    moved = (
+    sources = (
         Source(s.file, change.line(s.line)) if s.file == change.file else s for s in paper.sources
     )
-    return replace(paper, sources=tuple(moved))
+    return replace(paper, sources=tuple(sources))
 
 
 def _keys_moved(keys: KeyedRecords, dump: RawProfile, change: RecordChange) -> KeyedRecords:
     """``keys`` with the records of the dump (as it was) that moved at their new lines."""
-    moved = dict(keys)
+    now = dict(keys)
     for key in {
         abstract_key(r.abstract) for r in dump.records if r.abstract and r.line >= change.start
     }:
-        moved[key] = tuple(
+        now[key] = tuple(
             (file, change.line(line), arxiv) if file == change.file else (file, line, arxiv)
             for file, line, arxiv in keys[key]
         )
-    return moved
+    return now
 
 
 def _arxiv_ids(parsed: Mapping[str, RawProfile]) -> set[str]:

@@ -10,6 +10,7 @@ model is built again (:mod:`scholarsite.modelupdate`).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -155,15 +156,15 @@ class Records:
 
     def __init__(self, last: Mapping[str, RawProfile], parsed: Mapping[str, RawProfile]):
         self.dumps = {True: last, False: parsed}
-        self.lines: dict[tuple[bool, str], dict[int, int]] = {}
         self.files = {file: n for n, file in enumerate(parsed)}
 
     def place(self, file: str, line: int, old: bool) -> int:
-        lines = self.lines.get((old, file))
-        if lines is None:
-            records = self.dumps[old][file].records
-            lines = self.lines[old, file] = {r.line: n for n, r in enumerate(records)}
-        return lines[line]
+        """The index of the record at ``line`` (records are in the order of their lines)."""
+        records = self.dumps[old][file].records
+        at = bisect_left(records, line, key=_line)
+        if at == len(records) or records[at].line != line:
+            raise LookupError(f"{file}:{line}: no record starts here")
+        return at
 
     def listed(self, paper: Paper, old: bool) -> RawRecord | None:
         """The record whose author list is the paper's: its first that has one."""
@@ -175,6 +176,10 @@ class Records:
         """Where a paper's first record is: papers' authors are seen in that order."""
         source = paper.sources[0]
         return self.files[source.file], self.place(source.file, source.line, old)
+
+
+def _line(record: RawRecord) -> int:
+    return record.line
 
 
 def author_keys(people: People, record: RawRecord) -> tuple[str, ...]:
