@@ -372,8 +372,13 @@ def _persons(people: People, papers: list[Paper], person_ids: dict[Handle, str])
         person_of(draft, person_ids[handle], tuple(papers_of[person_ids[handle]]))
         for handle, draft in people.drafts.items()
     ]
-    result.sort(key=lambda p: (p.sort_key, p.id))
+    result.sort(key=person_order)
     return result
+
+
+def person_order(person: Person) -> tuple[str, str]:
+    """Where a person stands in the model's list of people."""
+    return person.sort_key, person.id
 
 
 def person_of(draft: PersonDraft, pid: str, papers: tuple[str, ...]) -> Person:

@@ -10,13 +10,13 @@ model is built again (:mod:`scholarsite.modelupdate`).
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from scholarsite.corpus import RawProfile, RawRecord
 from scholarsite.curation import Curation
-from scholarsite.model import Corpus, Paper, People, Person, owners, person_of
+from scholarsite.model import Corpus, Paper, People, Person, owners, person_of, person_order
 from scholarsite.naming import name_key, slugify, stands_alone
 
 AuthorKeys = tuple[tuple[str, ...], tuple[str, ...]]  # a paper's author keys before and after
@@ -49,7 +49,7 @@ def reauthored(
     person's name changes, or curation may give a paper its authors."""
     seen = owners(list(last.values()), curation), owners(list(parsed.values()), curation)
     changes = PeopleChange({}, set(), corpus.papers_by_id, Records(last, parsed), seen)
-    for paper in corpus.papers:
+    for paper in corpus.papers_of_dumps(file for file, _ in edited):
         if not any((s.file, s.line) in edited for s in paper.sources):
             continue
         if any(fix.match_id == paper.id for fix in curation.papers):
@@ -143,12 +143,14 @@ def people_again(
 
 
 def everyone(corpus: Corpus, again: Mapping[str, Person | None]) -> list[Person]:
-    """Every person, with those ``again`` changed (None: gone), in the model's order."""
-    new = [p for pid, p in again.items() if p is not None and pid not in corpus.people_by_id]
-    if not new and None not in again.values():  # the same people: names and ids, so order, too
-        return [again.get(p.id) or p for p in corpus.people]
-    kept = (again.get(p.id, p) for p in corpus.people)
-    return sorted((p for p in (*kept, *new) if p is not None), key=lambda p: (p.sort_key, p.id))
+    """Every person, with those ``again`` changed (None: gone), in the model's order. A changed
+    person keeps their name and id (:func:`people_again`), so their place: only new people
+    are put in theirs."""
+    people = [kept for p in corpus.people if (kept := again.get(p.id, p)) is not None]
+    for pid, person in again.items():
+        if person is not None and pid not in corpus.people_by_id:
+            insort(people, person, key=person_order)
+    return people
 
 
 class Records:
