@@ -7,11 +7,14 @@ from collections.abc import Generator
 from dataclasses import replace
 from pathlib import Path
 
+import jinja2
+
 from scholarsite.build import BuildOptions, BuildResult, Pause, build_steps
 from scholarsite.corpus import DumpCache
 from scholarsite.errors import BuildFailed, ScholarsiteError
 from scholarsite.gcpause import settle_heap
-from scholarsite.incremental import SiteState
+from scholarsite.incremental import SiteState, template_dependencies
+from scholarsite.render import make_environment
 from scholarsite.server import BuildFunction, BuildOutcome, serve
 from scholarsite.theme import Theme, find_theme
 
@@ -51,6 +54,8 @@ def make_build_function(options: BuildOptions, theme: Theme) -> BuildFunction:
 
     def finished(result: BuildResult) -> BuildOutcome:
         if result.state is not None:
+            if not last:
+                compile_templates(theme)
             last[:] = [result.state]
         for problem in result.warnings:
             print(f"warning: {problem}", flush=True)
@@ -63,6 +68,19 @@ def make_build_function(options: BuildOptions, theme: Theme) -> BuildFunction:
         return BuildOutcome(True, (), result.written)
 
     return build
+
+
+def compile_templates(theme: Theme) -> None:
+    """Compile every template in this process and read what each pulls in, as the first rebuild
+    would: the first build rendered its pages in worker processes, and the first edit would
+    otherwise wait for both. A broken template is left for the next build to report."""
+    env = make_environment(theme.templates)
+    for name in env.list_templates(extensions=["html"]):
+        try:
+            env.get_template(name)
+            template_dependencies(env, name)
+        except jinja2.TemplateError:
+            continue
 
 
 def _copy_static(changed: frozenset[Path], static: Path, output: Path) -> BuildOutcome:

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 import scholarsite.build
+from scholarsite import render
 from scholarsite.build import BuildOptions, build_site
+from scholarsite.incremental import referenced_templates
 from scholarsite.preview import make_build_function
 from scholarsite.server import BuildFunction
 from scholarsite.text import abstract_plain_text
@@ -171,3 +173,19 @@ def test_the_search_index_parses_no_abstract_its_page_made_plain_already(
     build_site(BuildOptions(site_copy, tmp_path / "cold"))
     assert parsed == []  # every paper's page did
     assert tree(live) == tree(tmp_path / "cold")
+
+
+def test_the_first_build_leaves_the_templates_compiled_for_the_first_edit(
+    site_copy: Path, tmp_path: Path
+) -> None:
+    """The first build renders in worker processes; the server compiles the templates itself
+    after it, so that the first edit does not wait for that."""
+    render._COMPILED.code.clear()
+    referenced_templates.cache_clear()
+    theme = find_theme(site_copy)
+    make_build_function(BuildOptions(site_copy, tmp_path / "live", jobs=2), theme)(
+        None, frozenset()
+    )
+    names = [p.relative_to(theme.templates).as_posix() for p in theme.templates.rglob("*.html")]
+    assert len(render._COMPILED.code) == len(names) > 5
+    assert referenced_templates.cache_info().currsize == len(names)
