@@ -29,6 +29,7 @@ def content(record: RawRecord) -> Hashable:
 
 
 def moved(record: RawRecord, lines: int) -> RawRecord:
+    """``record`` as it is ``lines`` lines further down its dump (up, when negative)."""
     if not lines:
         return record
     return replace(record, line=record.line + lines, lines=tuple(n + lines for n in record.lines))
