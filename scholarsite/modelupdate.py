@@ -169,7 +169,7 @@ def _one_change(
     papers = _new_texts(corpus, last.parsed, parsed, edits, curation)
     if papers is None:
         return None
-    retitled = any(papers[p.id].title != p.title for p in corpus.papers if p.id in papers)
+    retitled = any(new.title != corpus.papers_by_id[pid].title for pid, new in papers.items())
     authored = {(new.file, new.line) for old, new in edits if old.authors != new.authors}
     if retitled and authored:
         return None
