@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
 from scholarsite.bench.search_bench import (
     CHROMIUM,
@@ -18,6 +19,7 @@ from scholarsite.bench.search_bench import (
     UNATTACHED_RESULT,
     IndexCost,
     Query,
+    first_query,
     index_cost,
     later_without_driver,
     serve,
@@ -78,3 +80,13 @@ def test_what_the_index_adds_cancels_which_build_of_a_round_goes_first() -> None
     assert cost.added(rounds[:2]) == pytest.approx((0.2 + 10.5 / 11 - 1) / 2)
     assert cost.medians(rounds) == (10.0, 12.0)
     assert cost.own_share == pytest.approx(1.0 / 11)  # shares 0.042, 0.095, 0.12, 0.077, 0.091
+
+
+def test_a_first_query_is_timed_and_its_search_files_counted(
+    shipped_build: BuildResult, browser: Browser
+) -> None:
+    with serve(shipped_build.output) as base:
+        size, ms = first_query(browser, base, OURS, "madry")
+    client = (shipped_build.output / "static" / "search.js").stat().st_size
+    assert ms > 0
+    assert size > 1000 and size < client  # gzip: less than the raw client, more than nothing
