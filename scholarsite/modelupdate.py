@@ -14,8 +14,9 @@ spellings on it changed (:mod:`scholarsite.peopleupdate`). One record added to a
 from it, the records after it only moved, adds or removes its paper, when it merges with no
 other record, curation does not match it and no other paper's id can depend on its id. A save
 that holds several of these changes is taken one change at a time (:mod:`scholarsite.editsteps`).
-For any other change :func:`updated_corpus` returns None and the build makes the model from
-scratch.
+A curation edit that only acknowledges warnings, or no longer acknowledges them, leaves the
+model as it is. For any other change :func:`updated_corpus` returns None and the build makes the
+model from scratch.
 """
 
 from __future__ import annotations
@@ -105,9 +106,16 @@ def updated_corpus(
     change is more than edits to abstracts, titles and author lists and records added or
     removed, or when something else may depend on it. A save that holds several such changes
     is taken one change at a time (:func:`~scholarsite.editsteps.edit_steps`)."""
-    if curation != last.curation or parsed.keys() != last.parsed.keys():
+    if not same_model_curation(curation, last.curation) or parsed.keys() != last.parsed.keys():
         return None
+    last = replace(last, curation=curation)
     return _one_change(corpus, last, parsed, curation) or _in_steps(corpus, last, parsed, curation)
+
+
+def same_model_curation(new: Curation, old: Curation) -> bool:
+    """Whether two curations make the same model: they differ at most in the warnings they
+    acknowledge, which the build marks after the model is made."""
+    return replace(new, acknowledgements=()) == replace(old, acknowledgements=())
 
 
 def _in_steps(

@@ -188,6 +188,35 @@ def test_a_new_title_of_a_paper_a_fix_matches_builds_the_model_again(site_copy: 
     assert not in_place(first, second)
 
 
+def drop_acknowledgements(source: Path, site: SiteInput) -> None:
+    """Take the acknowledge section out of the curation: its warnings are shown again."""
+    curation = source / "curation.yaml"
+    text = curation.read_text(encoding="utf-8")
+    assert "\nacknowledge:\n" in text
+    curation.write_text(text.split("\nacknowledge:\n")[0] + "\n", encoding="utf-8")
+
+
+def test_a_curation_edit_to_acknowledgements_alone_keeps_the_model(site_copy: Path) -> None:
+    cache, first = preview_reads(site_copy)
+    assert first.curation.acknowledgements
+    drop_acknowledgements(site_copy, first)
+    second = reread(site_copy, cache, first)
+    assert second.curation.acknowledgements == ()
+    assert second.corpus is first.corpus and second.new_abstracts == frozenset()
+    assert second.model is not None and second.model.curation == second.curation
+
+
+def test_a_curation_edit_to_a_fix_builds_the_model_again(site_copy: Path) -> None:
+    cache, first = preview_reads(site_copy)
+    curation = site_copy / "curation.yaml"
+    text = curation.read_text(encoding="utf-8")
+    old = 'title: "Language Models are Few-Shot Learners"'
+    assert old in text
+    curation.write_text(text.replace(old, 'title: "Few-Shot Learners"'), encoding="utf-8")
+    second = reread(site_copy, cache, first)  # the new title is there
+    assert not in_place(first, second)
+
+
 def test_a_title_whose_id_another_paper_has_builds_the_model_again(site_copy: Path) -> None:
     cache, first = preview_reads(site_copy)
     record = uncurated_record(first, site_copy)
@@ -494,6 +523,7 @@ def append_record(source: Path, site: SiteInput) -> None:
         edit_untitled,
         start_as_curated,
         rename_owner,
+        drop_acknowledgements,
     ],
 )
 def test_a_preview_rebuild_after_the_edit_equals_a_cold_build(
