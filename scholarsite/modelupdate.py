@@ -15,8 +15,9 @@ from it, the records after it only moved, adds or removes its paper, when it mer
 other record, curation does not match it and no other paper's id can depend on its id. A save
 that holds several of these changes is taken one change at a time (:mod:`scholarsite.editsteps`).
 A curation edit that only acknowledges warnings, or no longer acknowledges them, leaves the
-model as it is. For any other change :func:`updated_corpus` returns None and the build makes the
-model from scratch.
+model as it is; one that changes the title a fix gives retitles its paper, on the same terms as
+a title edited in a dump. For any other change :func:`updated_corpus` returns None and the
+build makes the model from scratch.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field, replace
 
 from scholarsite.corpus import RawProfile, RawRecord
 from scholarsite.corpus.arxiv import normalize_id
-from scholarsite.curation import Curation
+from scholarsite.curation import Curation, PaperFix, apply_fix
 from scholarsite.editsteps import edit_steps, moved
 from scholarsite.model import (
     Corpus,
@@ -106,8 +107,10 @@ def updated_corpus(
     change is more than edits to abstracts, titles and author lists and records added or
     removed, or when something else may depend on it. A save that holds several such changes
     is taken one change at a time (:func:`~scholarsite.editsteps.edit_steps`)."""
-    if not same_model_curation(curation, last.curation) or parsed.keys() != last.parsed.keys():
+    if parsed.keys() != last.parsed.keys():
         return None
+    if not same_model_curation(curation, last.curation):
+        return _fix_retitled(corpus, last, parsed, curation)
     last = replace(last, curation=curation)
     return _one_change(corpus, last, parsed, curation) or _in_steps(corpus, last, parsed, curation)
 
@@ -116,6 +119,72 @@ def same_model_curation(new: Curation, old: Curation) -> bool:
     """Whether two curations make the same model: they differ at most in the warnings they
     acknowledge, which the build marks after the model is made."""
     return replace(new, acknowledgements=()) == replace(old, acknowledgements=())
+
+
+def _fix_retitled(
+    corpus: Corpus, last: ModelSource, parsed: Mapping[str, RawProfile], curation: Curation
+) -> ModelUpdate | None:
+    """The update for a curation edit that changes the title one fix gives (matched by arXiv id
+    or abstract), with no dump changed: the one paper whose title that changes is retitled, when
+    its id can follow (:func:`_new_id`). None for any other curation edit."""
+    fix = _retitling_fix(curation, last.curation)
+    if fix is None or any(parsed[f] is not p for f, p in last.parsed.items()):
+        return None
+    if fix.match_abstract:
+        found = [r for k, rs in last.abstract_keys.items() if k.startswith(fix.match_abstract)
+                 for r in rs]  # fmt: skip
+    elif fix.match_arxiv:
+        if any(f.arxiv and normalize_id(f.arxiv) == fix.match_arxiv for f in curation.papers):
+            return None  # another fix may give a record the id this one matches
+        found = [(r.file, r.line, a) for p in parsed.values() for r in p.records
+                 if (a := _arxiv(r)) == fix.match_arxiv]  # fmt: skip
+    else:
+        return None
+    matched = {Source(file, line) for file, line, _ in found}
+    dumps = {s.file for s in matched}
+    papers = [p for p in corpus.papers_of_dumps(dumps) if matched.intersection(p.sources)]
+    source = ModelSource(parsed, curation, last.abstract_keys)
+    if not papers:
+        return ModelUpdate(corpus, source, frozenset(), False)
+    if len(papers) > 1:
+        return None
+    [paper] = papers
+    records = [_record_at(parsed, s.file, s.line) for s in paper.sources]
+    old, new = _title(curated(records, last.curation)), _title(curated(records, curation))
+    if old != paper.title:
+        return None
+    new_id = _new_id(corpus, paper, old, new, curation)
+    if new_id is None:
+        return None
+    updated = _renamed(corpus, {paper.id: replace(paper, id=new_id, title=new)})
+    return ModelUpdate(updated, source, frozenset(), True)
+
+
+def _retitling_fix(new: Curation, old: Curation) -> PaperFix | None:
+    """The fix (as it was) whose title alone changed, when nothing else changed that the model
+    depends on, and it gives a title before and after and does not match by id."""
+    if len(new.papers) != len(old.papers):
+        return None
+    if not same_model_curation(replace(new, papers=old.papers), old):
+        return None
+    changed = [(a, b) for a, b in zip(old.papers, new.papers, strict=True) if a != b]
+    if len(changed) != 1:
+        return None
+    before, after = changed[0]
+    if before.title is None or after.title is None or before.match_id is not None:
+        return None
+    return before if replace(before, title=after.title) == after else None
+
+
+def curated(records: Iterable[RawRecord], curation: Curation) -> list[RawRecord]:
+    """Copies of ``records`` with the fixes matched by arXiv id or abstract applied, in order
+    (as :func:`~scholarsite.curation.fix_records` applies them to every record)."""
+    copies = [replace(r) for r in records]
+    for fix in curation.papers:
+        for record in copies:
+            if fix.matches(record):
+                apply_fix(record, fix)
+    return copies
 
 
 def _in_steps(

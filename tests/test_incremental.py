@@ -247,7 +247,7 @@ def preview_rebuild(options: BuildOptions, previous: BuildResult, dumps: DumpCac
 @example(sequence=[("word", 0, 6)])  # an abstract
 # A title (the paper's id follows it), then an abstract, both updating the model in place.
 @example(sequence=[("word", 0, 4), ("word", 0, 6)])
-# An abstract updated in place, the model built again (curation), then in place again.
+# An abstract, then a title a curation fix gives, then an abstract: each updated in place.
 @example(sequence=[("word", 0, 6), ("curated title", 1, 0), ("word", 0, 6 + 31)])
 # The 418-author list: its 8th and 9th authors swap places (no name or count changes).
 @example(sequence=[("author", 0, 2 + 7 * 31)])

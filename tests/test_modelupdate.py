@@ -206,14 +206,56 @@ def test_a_curation_edit_to_acknowledgements_alone_keeps_the_model(site_copy: Pa
     assert second.model is not None and second.model.curation == second.curation
 
 
-def test_a_curation_edit_to_a_fix_builds_the_model_again(site_copy: Path) -> None:
-    cache, first = preview_reads(site_copy)
-    curation = site_copy / "curation.yaml"
+def edit_curation(source: Path, old: str, new: str) -> None:
+    curation = source / "curation.yaml"
     text = curation.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    curation.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def retitle_by_curation(source: Path, site: SiteInput) -> None:
+    """A new title in a fix matched by arXiv id."""
     old = 'title: "Language Models are Few-Shot Learners"'
-    assert old in text
-    curation.write_text(text.replace(old, 'title: "Few-Shot Learners"'), encoding="utf-8")
-    second = reread(site_copy, cache, first)  # the new title is there
+    edit_curation(source, old, 'title: "Few-Shot Learners"')
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "new_id"),
+    [
+        ("Language Models are Few-Shot Learners", "Few-Shot Learners", "few-shot-learners"),
+        (  # a fix matched by the start of the abstract
+            "Learn2Hop: Learned Optimization on Rough Landscapes",
+            "Learn2Hop",
+            "learn2hop",
+        ),
+    ],
+)
+def test_a_new_title_in_a_curation_fix_retitles_its_paper_in_place(
+    site_copy: Path, old: str, new: str, new_id: str
+) -> None:
+    cache, first = preview_reads(site_copy)
+    [paper] = [p for p in first.corpus.papers if p.title == old]
+    edit_curation(site_copy, f'title: "{old}"', f'title: "{new}"')
+    second = reread(site_copy, cache, first)
+    assert in_place(first, second)
+    assert second.corpus.papers_by_id[new_id].title == new
+    assert paper.id not in second.corpus.papers_by_id
+
+
+def test_a_curated_title_another_paper_has_builds_the_model_again(site_copy: Path) -> None:
+    cache, first = preview_reads(site_copy)
+    other = next(p.title for p in first.corpus.papers if p.title and p.title.startswith("GPT"))
+    edit_curation(site_copy, 'title: "Language Models are Few-Shot Learners"', f'title: "{other}"')
+    second = reread(site_copy, cache, first)  # one of the two is suffixed
+    assert not in_place(first, second)
+
+
+def test_a_curation_edit_to_a_fix_beyond_its_title_builds_the_model_again(
+    site_copy: Path,
+) -> None:
+    cache, first = preview_reads(site_copy)
+    edit_curation(site_copy, '"Cubuk, Ekin Dogus"]', '"Cubuk, Ekin D."]')
+    second = reread(site_copy, cache, first)  # the new spelling is there
     assert not in_place(first, second)
 
 
@@ -524,6 +566,7 @@ def append_record(source: Path, site: SiteInput) -> None:
         start_as_curated,
         rename_owner,
         drop_acknowledgements,
+        retitle_by_curation,
     ],
 )
 def test_a_preview_rebuild_after_the_edit_equals_a_cold_build(
