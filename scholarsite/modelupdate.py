@@ -1,5 +1,6 @@
 """The last build's model, updated instead of built again, when a dump edit changed only
-abstracts, titles or author lists, or added or removed records.
+abstracts, titles or author lists, or added or removed records, or a curation edit changed
+only acknowledgements or the title a fix gives.
 
 Building the model (:mod:`scholarsite.model`) merges every record of every dump; at 10,000 papers
 that takes most of a second, and the preview server would pay it on every save. The commonest
@@ -103,10 +104,11 @@ class ModelUpdate:
 def updated_corpus(
     corpus: Corpus, last: ModelSource, parsed: Mapping[str, RawProfile], curation: Curation
 ) -> ModelUpdate | None:
-    """``corpus`` (made from ``last``) updated to the dumps ``parsed`` now, or None when the
-    change is more than edits to abstracts, titles and author lists and records added or
-    removed, or when something else may depend on it. A save that holds several such changes
-    is taken one change at a time (:func:`~scholarsite.editsteps.edit_steps`)."""
+    """``corpus`` (made from ``last``) updated to the dumps ``parsed`` and the ``curation`` now,
+    or None when the change is more than edits to abstracts, titles and author lists and records
+    added or removed (or, with the dumps as they were, to acknowledgements or a fix's title), or
+    when something else may depend on it. A save that holds several such changes is taken one
+    change at a time (:func:`~scholarsite.editsteps.edit_steps`)."""
     if parsed.keys() != last.parsed.keys():
         return None
     if not same_model_curation(curation, last.curation):
