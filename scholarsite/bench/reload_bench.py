@@ -6,15 +6,18 @@ long after the write the ``reload`` event arrives (the server sends it once that
 place: the pages open in a tab are rendered first) and how long until that rebuild is done (the
 other pages, then the search index, publishing files and export follow). Prints the median and
 spread over the repeats, for the shipped site (a curated title edit; the tab shows the list of
-papers) and for a synthetic corpus of ``--size`` papers (a word of an abstract in one dump, the
-tab on that paper's page; a paper's title in one dump, the tab on its first author's page; the
-surname of a paper's first author in one dump, the tab on the paper's page).
+papers) and for a synthetic corpus of ``--size`` papers (``SYNTHETIC_EDITS``: a word of an
+abstract in one dump, the tab on that paper's page; a paper's title in one dump, the tab on its
+first author's page; papers added to a dump and taken out again; the surname of a paper's first
+author in one dump, the tab on the paper's page; the title a curation fix gives a paper, the
+tab on its first author's page).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import select
 import shutil
 import socket
@@ -27,7 +30,9 @@ from typing import Any
 from urllib.parse import quote
 
 from scholarsite.bench.synth import write_corpus
-from scholarsite.build import BuildOptions
+from scholarsite.build import BuildOptions, read_site
+from scholarsite.curation import CURATION_NAME
+from scholarsite.model import Paper
 from scholarsite.preview import make_build_function
 from scholarsite.server import EVENTS_PATH, PreviewServer
 from scholarsite.theme import find_theme
@@ -237,6 +242,33 @@ def edit_two_new_papers(source: Path) -> Callable[[Path], tuple[Edit, str]]:
     return edit_new_paper(source, papers=2)
 
 
+def edit_one_curated_title(source: Path) -> Callable[[Path], tuple[Edit, str]]:
+    """A title a curation fix gives (written now, matched by the paper's arXiv id), a different
+    word each time: as a title edited in a dump, the paper's page moves and its authors' pages
+    and the lists change. The tab shows the paper's first author."""
+    paper = next(filter(_curatable, read_site(source).corpus.papers))
+    title = paper.title or ""
+    curation = source / CURATION_NAME
+
+    def write(title: str) -> None:
+        fix = f'papers:\n  - match: {{arxiv: "{paper.arxiv}"}}\n    title: "Curated {title}"\n'
+        curation.write_text(fix, encoding="utf-8")
+
+    def edit(attempt: int) -> None:
+        write(title.replace(" ", (" Revised ", " Revisited ")[attempt % 2], 1))
+
+    write(title)
+    return lambda output: (edit, f"/authors/{paper.authors[0]}/")
+
+
+def _curatable(paper: Paper) -> bool:
+    """Titled (in words a YAML string can quote as they are), with an arXiv id and authors, and
+    not a repeat's id (``-2``: a new title would renumber the others)."""
+    title, quoted = paper.title or "", re.compile(r'["\\]')
+    plain = bool(title) and not quoted.search(title) and not re.search(r"-[0-9]+$", paper.id)
+    return plain and bool(paper.arxiv and paper.authors)
+
+
 def _title_in_one_dump(source: Path) -> tuple[str, Path, str]:
     """A title of the query set that only one dump has, on a line of its own: the title, the
     dump and its text."""
@@ -298,6 +330,7 @@ SYNTHETIC_EDITS = (
     ("a paper in or out", edit_new_paper),
     ("two papers in one save", edit_two_new_papers),
     ("an author in one dump", edit_one_author),
+    ("a title a curation fix gives", edit_one_curated_title),  # last: it writes a curation
 )
 
 if __name__ == "__main__":

@@ -26,19 +26,19 @@ def test_the_tab_shows_a_page_each_edit_changes(tmp_path: Path) -> None:
     write_corpus(tmp_path / "synth", 200)
     source = tmp_path / "synth" / "site_src"
     output = tmp_path / "synth" / "build"
-    build_site(BuildOptions(source, output))
-    dumps = {path: path.read_bytes() for path in (source / "corpus").iterdir()}
     for choose in (edit(source) for _, edit in SYNTHETIC_EDITS):
+        inputs = {path: path.read_bytes() for path in (source / "corpus").iterdir()}
+        inputs.update({path: path.read_bytes() for path in source.glob("curation.yaml")})
+        build_site(BuildOptions(source, output))  # with what the edit wrote first, if anything
         edit, page = choose(output)
         shown = output / page.lstrip("/") / "index.html"
         before = shown.read_bytes()
         edit(0)
-        assert sum(path.read_bytes() != data for path, data in dumps.items()) == 1
+        assert sum(path.read_bytes() != data for path, data in inputs.items()) == 1
         build_site(BuildOptions(source, output))
         assert shown.read_bytes() != before
-        for path, data in dumps.items():
+        for path, data in inputs.items():
             path.write_bytes(data)
-        build_site(BuildOptions(source, output))
 
 
 def test_each_synthetic_edit_updates_the_model_in_place(tmp_path: Path) -> None:
