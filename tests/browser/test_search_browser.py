@@ -292,6 +292,25 @@ def test_a_whole_word_being_typed_needs_no_dictionary_shard(page: Page, site_url
     assert any("/search/idx/t/" in name for name in near_miss)  # typos need the dictionary
 
 
+def test_the_meta_file_is_loaded_when_the_page_is_idle_not_by_the_first_query(
+    page: Page, site_url: str
+) -> None:
+    page.goto(site_url)
+    page.wait_for_function(
+        "() => performance.getEntriesByType('resource').some(e => e.name.endsWith('/idx/meta.js'))"
+    )
+    loaded = page.evaluate(
+        """async q => {
+            const before = performance.getEntriesByType('resource').length;
+            await scholarsiteSearch.search(q);
+            return performance.getEntriesByType('resource').slice(before).map(e => e.name);
+        }""",
+        "madry",
+    )
+    assert any("/search/idx/p/" in name for name in loaded)
+    assert not any(name.endswith("/idx/meta.js") for name in loaded)
+
+
 INDEX_LOADS = """async q => {
     let scripts = 0;
     const append = document.head.appendChild.bind(document.head);
