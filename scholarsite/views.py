@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, NamedTuple
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from scholarsite.cite import bibtex_entry, citation_keys, ris_entry
 from scholarsite.coauthors import CoauthorIndex, Coauthors, Run
@@ -120,14 +120,15 @@ def lead(abstract: str) -> str:
     return text + ("…" if len(words) > LEAD_WORDS else "")
 
 
-_ITEM = Markup('<li><a href="{}{}index.html"{}>{}</a>')
 _COUNT = Markup(' <span class="count">{}</span></li>')  # the list's note says what it counts
-_UNNAMED = Markup(' class="unnamed"')
 
 
 def _person_item(ref: PersonRef, root: str) -> str:
-    """The escaped start of a person's ``<li>`` link, up to where the count goes."""
-    return str(_ITEM.format(root, ref.url, _UNNAMED if ref.unnamed else "", ref.name))
+    """The escaped start of a person's ``<li>`` link, up to where the count goes (joined here
+    rather than by ``Markup.format``, several times slower for a list of hundreds)."""
+    unnamed = ' class="unnamed"' if ref.unnamed else ""
+    href = f"{escape(root)}{escape(ref.url)}index.html"
+    return f'<li><a href="{href}"{unnamed}>{escape(ref.name)}</a>'
 
 
 @functools.cache
