@@ -236,13 +236,18 @@ def name_profiles(profiles: Sequence[RawProfile], curation: Curation) -> list[Pr
 
 def fix_records(profiles: Sequence[RawProfile], fixes: Iterable[PaperFix]) -> set[PaperFix]:
     """Apply arxiv- and abstract-matched fixes to raw records; returns the fixes that matched."""
+    return apply_fixes([record for profile in profiles for record in profile.records], fixes)
+
+
+def apply_fixes(records: Sequence[RawRecord], fixes: Iterable[PaperFix]) -> set[PaperFix]:
+    """Apply each fix in turn to the records it matches (an earlier fix may make a later one
+    match); returns the fixes that matched."""
     used = set()
     for fix in fixes:
-        for profile in profiles:
-            for record in profile.records:
-                if fix.matches(record):
-                    apply_fix(record, fix)
-                    used.add(fix)
+        for record in records:
+            if fix.matches(record):
+                apply_fix(record, fix)
+                used.add(fix)
     return used
 
 

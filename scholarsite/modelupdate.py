@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 
 from scholarsite.corpus import RawProfile, RawRecord
 from scholarsite.corpus.arxiv import normalize_id
-from scholarsite.curation import Curation, PaperFix, apply_fix
+from scholarsite.curation import Curation, PaperFix, apply_fixes
 from scholarsite.editsteps import edit_steps, moved
 from scholarsite.model import (
     Corpus,
@@ -179,13 +179,10 @@ def _retitling_fix(new: Curation, old: Curation) -> PaperFix | None:
 
 
 def curated(records: Iterable[RawRecord], curation: Curation) -> list[RawRecord]:
-    """Copies of ``records`` with the fixes matched by arXiv id or abstract applied, in order
-    (as :func:`~scholarsite.curation.fix_records` applies them to every record)."""
+    """Copies of ``records`` with the fixes matched by arXiv id or abstract applied, as the
+    model build applies them to every record."""
     copies = [replace(r) for r in records]
-    for fix in curation.papers:
-        for record in copies:
-            if fix.matches(record):
-                apply_fix(record, fix)
+    apply_fixes(copies, curation.papers)
     return copies
 
 
