@@ -85,11 +85,14 @@ def _sight(
 ) -> None:
     """See the person of ``key`` (``person``, if it was one) on every author list it is on,
     before the edit (``side`` 0, ``papers`` as they were) or after it (1, as they are), in the
-    order the model sees them."""
+    order the model sees them. A paper no record gives an author list is left out: its authors
+    are the owners of its profiles, seen as owners."""
     changed = changes.keys
     mine = person.papers if person is not None else ()
     kept = [
-        papers[p] for p in mine if p not in changed and person and person.id in papers[p].authors
+        paper
+        for paper in (papers[p] for p in mine if p not in changed)
+        if person and paper.authors_complete and person.id in paper.authors
     ]
     listing = kept + [papers[p] for p, keys in changed.items() if key in keys[side]]
     for paper in sorted(listing, key=lambda paper: changes.records.first(paper, side == 0)):

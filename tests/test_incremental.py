@@ -258,6 +258,9 @@ def preview_rebuild(options: BuildOptions, previous: BuildResult, dumps: DumpCac
 @example(sequence=[("new paper", 3, 4), ("new paper", 4, 1)])
 # A paper added and a title changed in one save, then a paper added and an abstract changed.
 @example(sequence=[("two at once", 1, 3 * 4), ("two at once", 2, 3 * 6)])
+# A paper's author list gone (its authors are then its profiles' owners), then a paper by the
+# dump's owner added with another edit in one save.
+@example(sequence=[("drop line", 0, 2), ("two at once", 0, 4096)])
 @pytest.mark.parametrize("kept", ["by the preview server", "beside the output"])
 def test_random_edit_sequences_rebuild_exactly_like_a_cold_build(
     tmp_path_factory: pytest.TempPathFactory, kept: str, sequence: list[tuple[str, int, int]]
