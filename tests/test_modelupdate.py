@@ -414,18 +414,38 @@ def test_a_record_by_the_owner_of_a_paper_with_no_author_list_updates_the_model_
 ) -> None:
     """The dump's owner is that paper's author only as its profile's owner, not on a list: seen
     again on their new paper's list alone."""
-    dump = site_copy / LU_CHENG
-    lines = dump.read_text(encoding="utf-8").splitlines(keepends=True)
-    del lines[2]  # the first record's author list: the paper's authors are its profiles' owners
-    dump.write_text("".join(lines), encoding="utf-8")
-    cache, first = preview_reads(site_copy)
+    cache, first = drop_first_author_list(site_copy)
     owner = person_named(first, "Cheng Lu")
-    [unlisted] = [p for p in first.corpus.papers if p.title == "GPT-4o System Card"]
-    assert not unlisted.authors_complete and owner.id in unlisted.authors
     add_record(site_copy, 4)
     second = reread(site_copy, cache, first)  # equal to the model built from scratch
     assert untouched_elsewhere(first, second, LU_CHENG)
     assert len(person_named(second, "Cheng Lu").papers) == len(owner.papers) + 1
+
+
+def test_an_owner_moved_on_a_list_beside_a_paper_with_no_author_list_updates_in_place(
+    site_copy: Path,
+) -> None:
+    cache, first = drop_first_author_list(site_copy)
+    dump = site_copy / LU_CHENG
+    text = dump.read_text(encoding="utf-8")
+    assert text.count("\nLu, Cheng, Song, Yang\n") == 1
+    dump.write_text(text.replace("\nLu, Cheng, Song, Yang\n", "\nSong, Yang, Lu, Cheng\n"), "utf-8")
+    second = reread(site_copy, cache, first)  # equal to the model built from scratch
+    assert untouched_elsewhere(first, second, LU_CHENG)
+
+
+def drop_first_author_list(source: Path) -> tuple[DumpCache, SiteInput]:
+    """The titled dump's first record loses its author list (its paper's authors are then its
+    profiles' owners, the dump's owner among them); the preview's first read after that."""
+    dump = source / LU_CHENG
+    lines = dump.read_text(encoding="utf-8").splitlines(keepends=True)
+    del lines[2]
+    dump.write_text("".join(lines), encoding="utf-8")
+    cache, first = preview_reads(source)
+    owner = person_named(first, "Cheng Lu")
+    [unlisted] = [p for p in first.corpus.papers if p.title == "GPT-4o System Card"]
+    assert not unlisted.authors_complete and owner.id in unlisted.authors
+    return cache, first
 
 
 def test_a_record_that_merges_with_another_builds_the_model_again(site_copy: Path) -> None:
