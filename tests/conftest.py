@@ -10,6 +10,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from playwright.sync_api import Browser, sync_playwright
 
 from scholarsite.bench.search_bench import CHROMIUM, CHROMIUM_ARGS  # one launch recipe
@@ -17,6 +18,12 @@ from scholarsite.build import BuildOptions, BuildResult, build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "site_src"
+
+# The property tests try the same examples on every run, so a run's outcome depends on the code
+# alone; `--hypothesis-profile=explore` tries new ones and keeps failures in `.hypothesis/`.
+settings.register_profile("gate", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", print_blob=True)
+settings.load_profile("gate")
 
 
 @pytest.fixture(scope="session")
