@@ -488,7 +488,9 @@
   const setupBox = (form) => {
     const input = form.querySelector("input");
     const list = form.querySelector("[data-search-results]");
-    let active = -1, seq = 0;
+    // `shown`: the query the list shows; `moves`: arrow presses made before it showed the typed
+    // one, applied when it does (a quick ↓ after typing selects the typed query's first result).
+    let active = -1, seq = 0, shown = null, moves = 0;
     const items = () => Array.from(list.querySelectorAll(".ss-hit, .ss-more"));
     const close = () => { list.hidden = true; active = -1; input.setAttribute("aria-expanded", "false"); };
     const mark = (k) => {
@@ -512,19 +514,23 @@
         list.hidden = false;
         input.setAttribute("aria-expanded", "true");
         active = -1;
+        shown = q;
+        if (q === input.value) { if (moves) mark(active + moves); moves = 0; }
         list.dispatchEvent(new CustomEvent("search:rendered", { bubbles: true, detail: { query: q } }));
       } catch (error) {
         failed(list, error);
       }
     };
     const later = debounce(run, 30);
-    input.addEventListener("input", later);
+    input.addEventListener("input", (e) => { moves = 0; later(e); });
     input.addEventListener("focus", () => load("meta").catch((e) => failed(list, e)), { once: true });
     input.addEventListener("keydown", (e) => {
       if (e.key === "ArrowDown" || e.key === "ArrowUp") {
         e.preventDefault();
-        if (list.hidden) return run();
-        mark(active + (e.key === "ArrowDown" ? 1 : -1));
+        const step = e.key === "ArrowDown" ? 1 : -1;
+        if (shown !== input.value) { moves += step; later(); }
+        else if (list.hidden) run();
+        else mark(active + step);
       } else if (e.key === "Enter") {
         e.preventDefault();
         const target = items()[active];

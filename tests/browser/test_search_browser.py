@@ -96,6 +96,24 @@ def test_works_from_file_url_and_links_to_index_files(
     page.wait_for_url(target.as_uri())
 
 
+def test_arrow_down_before_the_typed_query_shows_selects_its_first_result(
+    page: Page, site_url: str
+) -> None:
+    """A keyboard user who presses ↓ and Enter straight after typing lands on the first result
+    of what they typed, not on the first letter's results nor on the search page."""
+    page.goto(site_url)
+    box = page.locator("[data-search-box] input")
+    box.click()
+    box.press_sequentially("madry")  # the first letter searches at once, the rest after a pause
+    box.press("ArrowDown")
+    selected = page.locator(f"{POPUP} [aria-selected=true]")
+    selected.wait_for(timeout=10_000)
+    assert page.locator(f"{POPUP} a.ss-hit").count() > 0
+    assert selected.get_attribute("href") == site_url + "authors/aleksander-madry/"
+    box.press("Enter")
+    page.wait_for_url(site_url + "authors/aleksander-madry/")
+
+
 def test_search_page_from_file_url_on_a_paper_page(page: Page, shipped_build: BuildResult) -> None:
     paper = shipped_build.output / "papers" / "gpt-4o-system-card" / "index.html"
     page.goto(paper.as_uri())
