@@ -104,6 +104,8 @@ _ALLOWED_MATH_ATTRIBUTES = frozenset(
         " mathbackground symmetric rowspan columnspan"
     ).split()
 )
+# Every MathML element a formula's markup can hold: the allowlist and the wrapper around it.
+MATH_OUTPUT_ELEMENTS = _ALLOWED_MATH_ELEMENTS | {"semantics", "annotation"}
 _SAFE_ATTRIBUTE_VALUE = re.compile(r"[A-Za-z0-9#.+\- ]{0,80}")
 _FORBIDDEN_COMMANDS = re.compile(
     r"\\(href|url|style|class|cssId|html\w*|data\w*|attr\w*)(?![A-Za-z])"

@@ -280,7 +280,7 @@ def test_link_policy(url: str, safe: bool) -> None:
 PHRASING = {"p", "em", "strong", "code", "a", "span", "br"}
 PAGE = {"h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "pre", "blockquote", "hr"}
 PAGE |= {"table", "thead", "tbody", "tr", "th", "td", "img", "s"}
-MATHML = set(text._ALLOWED_MATH_ELEMENTS) | {"semantics", "annotation"}
+MATHML = set(text.MATH_OUTPUT_ELEMENTS)
 ALLOWED_ELEMENTS = PHRASING | PAGE | MATHML
 
 
