@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import importlib.util
 import json
 import mimetypes
 import resource
@@ -642,12 +643,31 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def require_tools(with_pagefind: bool) -> None:
+    """Fail before anything is built when a tool the benchmark runs is missing."""
+    if with_pagefind and importlib.util.find_spec("pagefind") is None:
+        raise ScholarsiteError(
+            "pagefind is not installed: run `python3 -m pip install -e '.[bench]'`, "
+            "or pass --no-pagefind to measure scholarsite alone"
+        )
+    if not CHROMIUM.exists():
+        raise ScholarsiteError(f"{CHROMIUM} is missing: apt-get install chromium")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.serve:
         serve_forever(args.serve)
-    if not CHROMIUM.exists():
-        raise ScholarsiteError(f"{CHROMIUM} is missing: apt-get install chromium")
+    try:
+        require_tools(not args.no_pagefind)
+        run_benchmarks(args)
+    except ScholarsiteError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_benchmarks(args: argparse.Namespace) -> None:
     args.workdir.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -657,7 +677,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                            args.reuse)  # fmt: skip
         finally:
             browser.close()
-    return 0
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ costs, the driverless page."""
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from scholarsite.bench.search_bench import (
     first_query,
     index_cost,
     later_without_driver,
+    main,
     serve,
 )
 from scholarsite.build import BuildResult
@@ -90,3 +92,18 @@ def test_a_first_query_is_timed_and_its_search_files_counted(
     client = (shipped_build.output / "static" / "search.js").stat().st_size
     assert ms > 0
     assert size > 1000 and size < client  # gzip: less than the raw client, more than nothing
+
+
+def test_a_missing_pagefind_is_named_with_the_fix_before_anything_is_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    found = importlib.util.find_spec
+    hidden = {"pagefind": None}
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: hidden.get(name, found(name)))
+    workdir = tmp_path / "bench"
+    assert main(["--sizes", "1000", "--workdir", str(workdir)]) == 1
+    error = capsys.readouterr().err
+    assert "error: pagefind is not installed" in error
+    assert "pip install -e '.[bench]'" in error and "--no-pagefind" in error
+    assert "Traceback" not in error
+    assert not workdir.exists()
