@@ -14,8 +14,9 @@ from scholarsite.corpus import DumpCache
 from scholarsite.errors import BuildFailed, ScholarsiteError
 from scholarsite.gcpause import settle_heap
 from scholarsite.incremental import SiteState, template_dependencies
+from scholarsite.livereload import BuildOutcome
 from scholarsite.render import make_environment
-from scholarsite.server import BuildFunction, BuildOutcome, serve
+from scholarsite.server import BuildFunction, serve
 from scholarsite.theme import Theme, find_theme
 
 

@@ -2,17 +2,9 @@
 
 The server knows nothing of how the site is built. It is handed a build function, calls it
 once with ``None`` for a full build and then with the set of changed source paths (and the
-pages the open tabs show), and tells the open browser tabs what happened through server-sent
-events:
-
-* ``reload`` after a good build that wrote pages (the files are on disk before the event); a
-  build that goes on after that (``BuildOutcome.then``) reloads the tabs showing a page it
-  writes later;
-* ``css`` when every file a good build wrote is a stylesheet (the tab swaps them in place);
-* ``error`` when a build failed (the tab shows an overlay; the last good site stays served).
-
-A tab that (re)connects first receives ``hello`` with the current build generation and
-errors, so a tab that was hidden or offline during a rebuild catches up by itself.
+pages the open tabs show), and serves the output, with the live-reload script added to every
+page. Watching the sources is :mod:`scholarsite.watch`'s job; what each build tells the open
+tabs is :mod:`scholarsite.livereload`'s.
 """
 
 from __future__ import annotations
@@ -21,7 +13,6 @@ import contextlib
 import errno
 import html
 import io
-import json
 import mimetypes
 import os
 import queue
@@ -37,432 +28,44 @@ import time
 import traceback
 import types
 import webbrowser
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO, cast
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from watchdog.events import (
-    DirCreatedEvent,
-    DirDeletedEvent,
-    DirMovedEvent,
-    FileClosedEvent,
-    FileCreatedEvent,
-    FileDeletedEvent,
-    FileModifiedEvent,
-    FileMovedEvent,
-    FileSystemEvent,
-    FileSystemEventHandler,
-)
-from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
-from watchdog.observers.polling import PollingObserver
 
 from scholarsite.errors import ScholarsiteError
+from scholarsite.livereload import (
+    EVENTS_PATH,
+    LIVERELOAD_JS,
+    SCRIPT_PATH,
+    BuildOutcome,
+    LiveEvent,
+    LiveHub,
+    hello_event,
+    inject_script,
+)
+from scholarsite.watch import (
+    ChangeHandler,
+    ChangeQueue,
+    WatchRoot,
+    is_within,
+    start_observer,
+    watch_roots,
+)
 
 # --------------------------------------------------------------------------------------------
-# The contract with the build
+# The contract with the build: it is given the changed sources (None for a full build) and the
+# output paths of the pages open in a tab, and says what it did
 
-
-@dataclass(frozen=True)
-class BuildOutcome:
-    """What one build did: success, the errors to show, and the output files it wrote.
-
-    ``then`` is the rest of the build, when it returned as soon as some pages were in place: the
-    tabs reload at once, and the rest follows (its outcome may have a ``then`` of its own).
-    ``moved``: pages now at another path (old, new), which the tabs showing them follow."""
-
-    ok: bool
-    errors: tuple[str, ...] = ()
-    changed: tuple[str, ...] = ()
-    then: Callable[[], BuildOutcome] | None = None
-    moved: tuple[tuple[str, str], ...] = ()
-
-
-# (changed sources or None for a full build, output paths of the pages open in a tab)
 BuildFunction = Callable[[frozenset[Path] | None, frozenset[str]], BuildOutcome]
 
-EVENTS_PATH = "/__scholarsite/events"
-SCRIPT_PATH = "/__scholarsite/livereload.js"
 MAX_URL_LENGTH = 2048
 PORT_SEARCH_SPAN = 20
 STREAM_CHECK_INTERVAL = 1.0
-
-# --------------------------------------------------------------------------------------------
-# Which file-system changes matter
-
-VCS_AND_CACHE_DIRS = frozenset(
-    {".git", ".hg", ".svn", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
-)
-TEMP_SUFFIXES = (".swp", ".swx", ".swo", "~", ".tmp", ".crdownload", "___jb_tmp___", "___jb_old___")
-TEMP_PREFIXES = (".#", ".~lock.")
-TEMP_NAMES = frozenset({"4913", ".DS_Store"})
-
-
-def is_editor_temp_name(name: str) -> bool:
-    """True for the scratch files editors write around a save (vim, emacs, JetBrains, ...)."""
-    if name in TEMP_NAMES or name.startswith(TEMP_PREFIXES) or name.endswith(TEMP_SUFFIXES):
-        return True
-    return len(name) > 2 and name.startswith("#") and name.endswith("#")
-
-
-def path_variants(path: Path) -> tuple[Path, ...]:
-    """The absolute and the symlink-resolved form of ``path`` (they differ under symlinks)."""
-    absolute = Path(os.path.abspath(path))
-    return (absolute, absolute.resolve())
-
-
-def is_within(path: Path, roots: Iterable[Path]) -> bool:
-    return any(path == root or path.is_relative_to(root) for root in roots)
-
-
-def build_scratch_prefixes(output_dir: Path) -> tuple[str, ...]:
-    """Names a build may give its scratch copy of ``output_dir`` beside it (``build.tmp``...)."""
-    name = output_dir.name
-    return (f"{name}.", f".{name}", f"{name}~", f"{name}-tmp", f"{name}_tmp")
-
-
-def is_beside_output_scratch(path: Path, output_dir: Path) -> bool:
-    """True for paths inside a sibling of the output directory named like its scratch copy."""
-    parent = output_dir.parent
-    if not path.is_relative_to(parent) or path == parent:
-        return False
-    parts = path.relative_to(parent).parts
-    if parts[0] == output_dir.name or not parts[0].startswith(build_scratch_prefixes(output_dir)):
-        return False
-    return len(parts) > 1 or not path.is_file()  # ``build.py`` beside ``build/`` still counts
-
-
-def is_ignored_change(path: Path, output_dir: Path, ignore: Sequence[Path] = ()) -> bool:
-    """True if a change at ``path`` must not trigger a rebuild.
-
-    The build's own output (and a scratch copy beside it), the paths in ``ignore``, version
-    control and cache directories, and editor temp files are ignored.
-    """
-    absolute = Path(os.path.abspath(path))
-    if VCS_AND_CACHE_DIRS.intersection(absolute.parts) or is_editor_temp_name(absolute.name):
-        return True
-    outputs = path_variants(output_dir)
-    ignored = [variant for extra in ignore for variant in path_variants(extra)]
-    if is_within(absolute, [*outputs, *ignored]):
-        return True
-    return any(is_beside_output_scratch(absolute, out) for out in outputs)
-
-
-@dataclass(frozen=True)
-class WatchRoot:
-    """A watched path: a directory (watched recursively) or a single file."""
-
-    path: Path
-    is_file: bool
-
-    def covers(self, changed: Path) -> bool:
-        if self.is_file:
-            return changed == self.path
-        return changed.is_relative_to(self.path)
-
-
-def watch_roots(watch: Sequence[Path]) -> tuple[WatchRoot, ...]:
-    """The existing watch paths as absolute roots; a file is watched through its directory."""
-    roots = []
-    for path in watch:
-        absolute = Path(os.path.abspath(path))
-        if absolute.exists():
-            roots.append(WatchRoot(absolute, absolute.is_file()))
-    return tuple(roots)
-
-
-RELEVANT_EVENT_TYPES: list[type[FileSystemEvent]] = [
-    FileCreatedEvent,
-    FileModifiedEvent,
-    FileDeletedEvent,
-    FileMovedEvent,
-    FileClosedEvent,
-    DirCreatedEvent,
-    DirDeletedEvent,
-    DirMovedEvent,
-]
-RELEVANT_EVENT_NAMES = frozenset({"created", "modified", "deleted", "moved", "closed"})
-
-
-def event_paths(event: FileSystemEvent) -> list[Path]:
-    """The paths a watchdog event touches (both ends of a move: editors save by renaming)."""
-    if event.event_type not in RELEVANT_EVENT_NAMES:
-        return []
-    if event.is_directory and event.event_type == "modified":
-        return []  # a directory's mtime changes with every child, which has its own event
-    paths = [Path(os.fsdecode(event.src_path))]
-    if event.event_type == "moved":
-        paths.append(Path(os.fsdecode(event.dest_path)))
-    return paths
-
-
-# --------------------------------------------------------------------------------------------
-# Debounce: many events, one rebuild
-
-
-class ChangeQueue:
-    """Collects changed paths and hands them out in batches once the file system is quiet.
-
-    A batch is released when no new path arrived for ``quiet`` seconds, or at the latest
-    ``max_wait`` seconds after its first path, so a never-ending stream still rebuilds.
-    """
-
-    def __init__(self, quiet: float = 0.05, max_wait: float = 2.0) -> None:
-        self._quiet = quiet
-        self._max_wait = max_wait
-        self._paths: set[Path] = set()
-        self._first = 0.0
-        self._last = 0.0
-        self._closed = False
-        self._cond = threading.Condition()
-
-    def add(self, paths: Iterable[Path]) -> None:
-        with self._cond:
-            now = time.monotonic()
-            if not self._paths:
-                self._first = now
-            self._paths.update(paths)
-            self._last = now  # a repeated path still means the file system is busy
-            self._cond.notify_all()
-
-    def close(self) -> None:
-        with self._cond:
-            self._closed = True
-            self._cond.notify_all()
-
-    def next_batch(self) -> frozenset[Path] | None:
-        """Block until a quiet batch is ready; None once the queue is closed."""
-        with self._cond:
-            while not self._closed:
-                if not self._paths:
-                    self._cond.wait()
-                    continue
-                now = time.monotonic()
-                due = min(self._last + self._quiet, self._first + self._max_wait)
-                if now >= due:
-                    batch = frozenset(self._paths)
-                    self._paths.clear()
-                    return batch
-                self._cond.wait(due - now)
-            return None
-
-
-class ChangeHandler(FileSystemEventHandler):
-    """Feeds relevant watchdog events into a ChangeQueue."""
-
-    def __init__(
-        self,
-        changes: ChangeQueue,
-        roots: Sequence[WatchRoot],
-        output_dir: Path,
-        ignore: Sequence[Path],
-    ) -> None:
-        super().__init__()
-        self._changes = changes
-        self._roots = tuple(roots)
-        self._output_dir = output_dir
-        self._ignore = tuple(ignore)
-
-    def on_any_event(self, event: FileSystemEvent) -> None:
-        relevant = [path for path in event_paths(event) if self.is_relevant(path)]
-        if relevant:
-            self._changes.add(relevant)
-
-    def is_relevant(self, path: Path) -> bool:
-        covered = any(root.covers(path) for root in self._roots)
-        return covered and not is_ignored_change(path, self._output_dir, self._ignore)
-
-
-def start_observer(
-    handler: ChangeHandler,
-    roots: Sequence[WatchRoot],
-    *,
-    polling: bool,
-    poll_interval: float,
-    log: Callable[[str], None],
-) -> BaseObserver:
-    """Start a native observer, or watchdog's polling one if native events are unavailable."""
-    if not polling:
-        try:
-            return schedule_and_start(Observer(), handler, roots)
-        except OSError as error:
-            log(
-                f"native file watching failed ({error}); polling every {poll_interval:g} s "
-                "instead (raise fs.inotify.max_user_watches to avoid this)"
-            )
-    return schedule_and_start(PollingObserver(timeout=poll_interval), handler, roots)
-
-
-def schedule_and_start(
-    observer: BaseObserver, handler: ChangeHandler, roots: Sequence[WatchRoot]
-) -> BaseObserver:
-    for directory, recursive in watched_directories(roots):
-        observer.schedule(
-            handler, str(directory), recursive=recursive, event_filter=RELEVANT_EVENT_TYPES
-        )
-    try:
-        observer.start()
-    except OSError:
-        observer.unschedule_all()
-        raise
-    return observer
-
-
-def watched_directories(roots: Sequence[WatchRoot]) -> list[tuple[Path, bool]]:
-    """The directories to schedule: each root directory recursively, a file's parent flat.
-
-    A file is watched through its directory because editors replace it on save (a new inode).
-    """
-    recursive = sorted({root.path for root in roots if not root.is_file})
-    flat = sorted({root.path.parent for root in roots if root.is_file} - set(recursive))
-    return [(path, True) for path in recursive] + [(path, False) for path in flat]
-
-
-# --------------------------------------------------------------------------------------------
-# Live state and the event stream
-
-
-@dataclass(frozen=True)
-class LiveState:
-    """What a freshly connected tab needs to know: the build generation and current errors."""
-
-    generation: int = 0
-    ok: bool = True
-    errors: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class LiveEvent:
-    name: str
-    data: dict[str, Any]
-
-    def encode(self) -> bytes:
-        payload = json.dumps(self.data, sort_keys=True)
-        return f"event: {self.name}\ndata: {payload}\n\n".encode()
-
-
-def event_for_outcome(outcome: BuildOutcome, generation: int, was_ok: bool) -> LiveEvent | None:
-    """The event a build's outcome sends to the tabs, or None when the tabs are up to date."""
-    if not outcome.ok:
-        return LiveEvent("error", {"generation": generation, "errors": list(outcome.errors)})
-    if outcome.changed and all(path.endswith(".css") for path in outcome.changed):
-        return LiveEvent("css", {"generation": generation, "changed": list(outcome.changed)})
-    if outcome.changed or not was_ok:
-        return reload_event(outcome, generation)
-    return None
-
-
-def reload_event(outcome: BuildOutcome, generation: int) -> LiveEvent:
-    """``reload``, with the URL paths of the pages that moved (old → new) when some did."""
-    data: dict[str, Any] = {"generation": generation}
-    if outcome.moved:
-        data["moved"] = {page_url(old): page_url(new) for old, new in outcome.moved}
-    return LiveEvent("reload", data)
-
-
-def page_url(path: str) -> str:
-    """The URL path the server answers an output file at (``papers/x/index.html`` → /papers/x/)."""
-    return "/" + quote(path.removesuffix("index.html"))
-
-
-class LiveHub:
-    """The build state and the queues of the connected event streams."""
-
-    def __init__(
-        self, max_clients: int = 32, client_backlog: int = 32, first_generation: int = 0
-    ) -> None:
-        self._lock = threading.Lock()
-        self._state = LiveState(generation=first_generation)
-        # Each stream's queue, with the output path of the page its tab shows (if known).
-        self._clients: dict[queue.Queue[LiveEvent | None], str | None] = {}
-        self._max_clients = max_clients
-        self._client_backlog = client_backlog
-
-    @property
-    def state(self) -> LiveState:
-        with self._lock:
-            return self._state
-
-    @property
-    def client_count(self) -> int:
-        with self._lock:
-            return len(self._clients)
-
-    def connect(
-        self, page: str | None = None
-    ) -> tuple[queue.Queue[LiveEvent | None], LiveState] | None:
-        """Register a stream from a tab showing ``page``; None when too many are open already."""
-        with self._lock:
-            if len(self._clients) >= self._max_clients:
-                return None
-            client: queue.Queue[LiveEvent | None] = queue.Queue(self._client_backlog)
-            self._clients[client] = page
-            return client, self._state
-
-    def disconnect(self, client: queue.Queue[LiveEvent | None]) -> None:
-        with self._lock:
-            self._clients.pop(client, None)
-
-    def viewing(self) -> frozenset[str]:
-        """The output paths of the pages the connected tabs show."""
-        with self._lock:
-            return frozenset(page for page in self._clients.values() if page is not None)
-
-    def publish(self, outcome: BuildOutcome) -> LiveEvent | None:
-        """Record a build's outcome and tell every connected stream."""
-        with self._lock:
-            previous = self._state
-            wrote = outcome.ok and bool(outcome.changed)
-            generation = previous.generation + 1 if wrote else previous.generation
-            self._state = LiveState(generation, outcome.ok, outcome.errors)
-            event = event_for_outcome(outcome, generation, previous.ok)
-            if event is not None:
-                for client in self._clients:
-                    offer(client, event)
-            return event
-
-    def publish_later(self, outcome: BuildOutcome) -> LiveEvent | None:
-        """Record what the rest of a build did after the tabs reloaded: a tab showing a page
-        it wrote reloads again (it opened that page in between), a failure goes to every tab."""
-        if not outcome.ok:
-            return self.publish(outcome)
-        pages = {path for path in outcome.changed if path.endswith(".html")}
-        pages.update(old for old, _ in outcome.moved)
-        if not pages:
-            return None
-        with self._lock:
-            generation = self._state.generation + 1  # a tab shown again later catches up
-            self._state = replace(self._state, generation=generation)
-            event = reload_event(outcome, generation)
-            for client, page in self._clients.items():
-                if page in pages:
-                    offer(client, event)
-            return event
-
-    def close(self) -> None:
-        with self._lock:
-            for client in self._clients:
-                offer(client, None)
-
-
-def offer(client: queue.Queue[LiveEvent | None], event: LiveEvent | None) -> None:
-    """Queue an event; a client too slow to keep up is told to reconnect (it catches up)."""
-    try:
-        client.put_nowait(event)
-    except queue.Full:
-        with contextlib.suppress(queue.Empty):
-            while True:
-                client.get_nowait()
-        client.put_nowait(None)
-
-
-def hello_event(state: LiveState) -> LiveEvent:
-    data = {"generation": state.generation, "ok": state.ok, "errors": list(state.errors)}
-    return LiveEvent("hello", data)
-
 
 # --------------------------------------------------------------------------------------------
 # Mapping a request path to a file
@@ -583,24 +186,6 @@ def content_type(path: Path | PurePosixPath) -> str:
     return guessed or "application/octet-stream"
 
 
-def inject_before(document: str, closing_tag: str, snippet: str) -> str | None:
-    matches = list(re.finditer(re.escape(closing_tag), document, re.IGNORECASE))
-    if not matches:
-        return None
-    at = matches[-1].start()
-    return document[:at] + snippet + document[at:]
-
-
-def inject_script(document: str, generation: int) -> str:
-    """Add the live-reload script to an HTML page (before ``</body>`` when there is one)."""
-    snippet = f'<script src="{SCRIPT_PATH}" data-generation="{generation}"></script>'
-    for tag in ("</body>", "</html>"):
-        injected = inject_before(document, tag, snippet)
-        if injected is not None:
-            return injected
-    return document + snippet
-
-
 def add_root_base(document: str) -> str:
     """Make a page served at another path (the 404 page) resolve its links from the site root."""
     if re.search(r"<base[\s>]", document, re.IGNORECASE):
@@ -615,105 +200,6 @@ FALLBACK_404 = (
     "<!doctype html><html><head><meta charset=utf-8><title>Not found</title></head>"
     "<body><h1>Not found</h1><p>{path} is not part of the site (yet).</p></body></html>"
 )
-
-# --------------------------------------------------------------------------------------------
-# The browser side: connects to the event stream, reloads, swaps CSS, shows the error overlay
-
-LIVERELOAD_JS = r"""(() => {
-  "use strict";
-  const script = document.currentScript;
-  let generation = Number((script && script.dataset.generation) || 0);
-  let source = null;
-  let overlay = null;
-
-  function showErrors(errors) {
-    hideErrors();
-    if (!errors || errors.length === 0) return;
-    overlay = document.createElement("scholarsite-error-overlay");
-    const root = overlay.attachShadow({ mode: "open" });
-    const style = document.createElement("style");
-    style.textContent = ":host{position:fixed;inset:0;z-index:2147483647;" +
-      "background:rgba(0,0,0,.66);display:flex;align-items:flex-start;justify-content:center}" +
-      ".box{margin-top:8vh;max-width:min(60rem,92vw);max-height:80vh;overflow:auto;" +
-      "background:#fff;color:#1a1a1a;border-top:6px solid #c62828;padding:1rem 1.5rem;" +
-      "font:14px/1.5 system-ui,sans-serif;box-shadow:0 8px 32px rgba(0,0,0,.4)}" +
-      "h2{margin:.2rem 0 .8rem;font-size:1.1rem;color:#c62828}" +
-      "pre{white-space:pre-wrap;font:13px/1.5 ui-monospace,monospace;margin:0}" +
-      "button{float:right;font:inherit;cursor:pointer}";
-    const box = document.createElement("div");
-    box.className = "box";
-    box.setAttribute("role", "alert");
-    const close = document.createElement("button");
-    close.textContent = "Dismiss";
-    close.addEventListener("click", hideErrors);
-    const title = document.createElement("h2");
-    title.textContent = "The build failed; this page shows the last good build";
-    const list = document.createElement("pre");
-    list.className = "errors";
-    list.textContent = errors.join("\n");
-    box.append(close, title, list);
-    root.append(style, box);
-    document.documentElement.append(overlay);
-  }
-
-  function hideErrors() {
-    if (overlay) overlay.remove();
-    overlay = null;
-  }
-
-  function swapStylesheets(stamp) {
-    const links = document.querySelectorAll('link[rel~="stylesheet"][href]');
-    for (const link of links) {
-      const url = new URL(link.href, location.href);
-      if (url.origin !== location.origin) continue;
-      url.searchParams.set("__scholarsite", String(stamp));
-      const fresh = link.cloneNode();
-      fresh.href = url.href;
-      const done = () => link.remove();
-      fresh.addEventListener("load", done, { once: true });
-      fresh.addEventListener("error", done, { once: true });
-      link.after(fresh);
-    }
-  }
-
-  function connect() {
-    if (source || document.visibilityState === "hidden") return;
-    source = new EventSource("/__scholarsite/events?page=" + encodeURIComponent(location.pathname));
-    source.addEventListener("hello", (event) => {
-      const state = JSON.parse(event.data);
-      if (state.generation !== generation) { location.reload(); return; }
-      if (state.ok) hideErrors(); else showErrors(state.errors);
-    });
-    source.addEventListener("reload", (event) => {
-      const moved = JSON.parse(event.data).moved || {};
-      if (moved[location.pathname]) location.replace(moved[location.pathname]);
-      else location.reload();
-    });
-    source.addEventListener("css", (event) => {
-      const data = JSON.parse(event.data);
-      generation = data.generation;
-      hideErrors();
-      swapStylesheets(data.generation);
-    });
-    source.addEventListener("error", (event) => {
-      if (typeof event.data !== "string") return;  // a dropped connection: it retries itself
-      showErrors(JSON.parse(event.data).errors);
-    });
-  }
-
-  function disconnect() {
-    if (source) source.close();
-    source = null;
-  }
-
-  document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "hidden") disconnect(); else connect();
-  });
-  window.addEventListener("pagehide", disconnect);
-  window.addEventListener("pageshow", connect);
-  connect();
-})();
-"""
 
 # --------------------------------------------------------------------------------------------
 # HTTP

@@ -22,16 +22,10 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from scholarsite.errors import ScholarsiteError
+from scholarsite.livereload import BuildOutcome
 from scholarsite.server import (
-    BuildOutcome,
-    ChangeQueue,
-    LiveHub,
     PreviewServer,
     content_type,
-    event_for_outcome,
-    inject_script,
-    is_editor_temp_name,
-    is_ignored_change,
     request_segments,
     route_request,
     viewed_file,
@@ -736,7 +730,8 @@ def test_serve_stops_cleanly_on_ctrl_c_and_sigterm(tmp_path: Path, stop_signal: 
             """
             import signal, sys
             from pathlib import Path
-            from scholarsite.server import BuildOutcome, serve
+            from scholarsite.livereload import BuildOutcome
+            from scholarsite.server import serve
 
             # as in a terminal: a shell running tests in the background ignores SIGINT
             signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -811,83 +806,6 @@ def test_route_request_never_leaves_the_root(tmp_path: Path):
     assert route_request(root, "/escape/secret").status == 404
     assert route_request(root, "/escape").status == 404
     assert route_request(root, "/" + "x" * 3000).status == 414
-
-
-@pytest.mark.parametrize(
-    "name", [".page.md.swp", "page.md~", "4913", ".#page.md", "x.tmp", "#page.md#", ".DS_Store"]
-)
-def test_editor_temp_names(name: str):
-    assert is_editor_temp_name(name)
-
-
-@pytest.mark.parametrize("name", ["page.md", "style.css", "49130", "#tag", "notes.txt"])
-def test_ordinary_names_are_not_temp(name: str):
-    assert not is_editor_temp_name(name)
-
-
-def test_ignored_changes(tmp_path: Path):
-    out = tmp_path / "build"
-    extra = tmp_path / "cache"
-    assert is_ignored_change(out / "index.html", out)
-    assert is_ignored_change(tmp_path / "build.tmp-123" / "index.html", out)
-    assert is_ignored_change(tmp_path / ".build-new" / "x.html", out)
-    assert is_ignored_change(extra / "x", out, [extra])
-    assert is_ignored_change(tmp_path / "site_src" / ".git" / "HEAD", out)
-    assert not is_ignored_change(tmp_path / "site_src" / "page.md", out)
-    assert not is_ignored_change(tmp_path / "builder" / "page.md", out)
-
-
-def test_change_queue_waits_for_quiet_then_hands_out_the_union(tmp_path: Path):
-    changes = ChangeQueue(quiet=0.2, max_wait=5.0)
-    batches: list[frozenset[Path] | None] = []
-    taker = threading.Thread(target=lambda: batches.append(changes.next_batch()))
-    taker.start()
-    for number in range(5):
-        changes.add([tmp_path / f"{number % 2}.md"])
-        time.sleep(0.02)
-    taker.join(WAIT)
-    assert batches == [frozenset({tmp_path / "0.md", tmp_path / "1.md"})]
-    changes.close()
-    assert changes.next_batch() is None
-
-
-def test_change_queue_releases_a_never_quiet_stream_at_max_wait(tmp_path: Path):
-    changes = ChangeQueue(quiet=10.0, max_wait=0.2)
-    changes.add([tmp_path / "a"])
-    assert changes.next_batch() == frozenset({tmp_path / "a"})
-
-
-def test_events_for_outcomes():
-    assert event_for_outcome(BuildOutcome(True, (), ("a.css", "b/c.css")), 3, True).name == "css"
-    assert event_for_outcome(BuildOutcome(True, (), ("a.css", "i.html")), 3, True).name == "reload"
-    assert event_for_outcome(BuildOutcome(False, ("f:1: bad",)), 3, True).name == "error"
-    assert event_for_outcome(BuildOutcome(True), 3, True) is None  # nothing written
-    assert event_for_outcome(BuildOutcome(True), 3, False).name == "reload"  # clears the overlay
-    moved = BuildOutcome(
-        True, (), ("papers/b/index.html",), moved=(("papers/a/index.html", "papers/b/index.html"),)
-    )
-    assert event_for_outcome(moved, 3, True).data == {
-        "generation": 3,
-        "moved": {"/papers/a/": "/papers/b/"},
-    }
-
-
-def test_the_hub_counts_generations_only_for_builds_that_wrote():
-    hub = LiveHub()
-    hub.publish(BuildOutcome(True, (), ("index.html",)))
-    hub.publish(BuildOutcome(False, ("f:1: bad",)))
-    assert (hub.state.generation, hub.state.ok) == (1, False)
-    hub.publish(BuildOutcome(True))
-    assert (hub.state.generation, hub.state.ok, hub.state.errors) == (1, True, ())
-
-
-def test_inject_script_goes_before_the_last_closing_body():
-    page = "<html><body><pre>&lt;/body&gt; </BODY> text</pre></BODY></html>"
-    injected = inject_script(page, 7)
-    assert injected.endswith(
-        '<script src="/__scholarsite/livereload.js" data-generation="7"></script></BODY></html>'
-    )
-    assert inject_script("<p>fragment", 1).startswith("<p>fragment<script")
 
 
 def test_content_type_of_common_files():

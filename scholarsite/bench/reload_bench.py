@@ -32,9 +32,10 @@ from urllib.parse import quote
 from scholarsite.bench.synth import write_corpus
 from scholarsite.build import BuildOptions, read_site
 from scholarsite.curation import CURATION_NAME
+from scholarsite.livereload import EVENTS_PATH
 from scholarsite.model import Paper
 from scholarsite.preview import make_build_function
-from scholarsite.server import EVENTS_PATH, PreviewServer
+from scholarsite.server import PreviewServer
 from scholarsite.theme import find_theme
 
 ROOT = Path(__file__).resolve().parent.parent.parent
