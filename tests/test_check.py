@@ -11,18 +11,16 @@ import pytest
 import yaml
 
 from scholarsite.build import BuildOptions, build_site, read_site
-from scholarsite.check import (
-    Finding,
+from scholarsite.check import run_check
+from scholarsite.check.findings import Finding
+from scholarsite.check.htmlfacts import html_facts
+from scholarsite.check.site import (
     built_site,
     collision_findings,
-    edit_distance,
-    given_names_compatible,
-    html_facts,
-    likely_variants,
     link_findings,
     paper_page_findings,
-    run_check,
 )
+from scholarsite.check.variants import edit_distance, given_names_compatible, likely_variants
 from scholarsite.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ import extruct
 import pytest
 
 from scholarsite.build import BuildOptions, build_site
-from scholarsite.check import HtmlFacts, html_facts
+from scholarsite.check.htmlfacts import HtmlFacts, html_facts
 from tests.test_publish import TRICKY_TITLE, write_tiny_source
 
 ROOT = Path(__file__).resolve().parent.parent

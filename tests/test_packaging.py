@@ -37,6 +37,12 @@ def test_a_wheel_builds_a_site_with_its_packaged_theme(tmp_path: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         archive.extractall(tmp_path / "installed")
+    modules = {
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "scholarsite").rglob("*.py")
+        if "__pycache__" not in path.parts
+    }
+    assert modules - names == set()  # every module of the package, subpackages included
     assert {
         "scholarsite/theme_templates/base.html",
         "scholarsite/theme_templates/partials/paper_item.html",
