@@ -25,14 +25,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scholarsite.build import BuildOptions, build_site
-from scholarsite.text import _ALLOWED_MATH_ATTRIBUTES, MATH_OUTPUT_ELEMENTS
+from scholarsite.mathml import ALLOWED_MATH_ATTRIBUTES, MATH_OUTPUT_ELEMENTS
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_MARK = "zqjx"  # what {{ 'zq' ~ 'jx' }} renders to, if the input were ever evaluated
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "cite", "xlink:href", "data"}
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
 MATH_PAIRS = {
-    (tag, name) for tag in MATH_OUTPUT_ELEMENTS for name in (*_ALLOWED_MATH_ATTRIBUTES, "")
+    (tag, name) for tag in MATH_OUTPUT_ELEMENTS for name in (*ALLOWED_MATH_ATTRIBUTES, "")
 }
 
 HOSTILE = [

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scholarsite import text
+from scholarsite import mathml, text
 from scholarsite.build import read_site
 from scholarsite.text import (
     RenderedText,
@@ -233,18 +233,18 @@ def test_unclosed_math_stays_text() -> None:
 def test_math_serialiser_rejects_what_the_allowlist_lacks() -> None:
     tree = Element("math")
     SubElement(SubElement(tree, "mrow"), "mi", href="javascript:alert(1)").text = "x"
-    with pytest.raises(text._FormulaRejected, match="attribute 'href'"):
-        text._math_html(tree, "x", display=False)
+    with pytest.raises(mathml.FormulaRejected, match="attribute 'href'"):
+        mathml.math_html(tree, "x", display=False)
     tree = Element("math")
     SubElement(tree, "script").text = "alert(1)"
-    with pytest.raises(text._FormulaRejected, match="element <script>"):
-        text._math_html(tree, "x", display=False)
+    with pytest.raises(mathml.FormulaRejected, match="element <script>"):
+        mathml.math_html(tree, "x", display=False)
 
 
 def test_math_serialiser_escapes_element_text() -> None:
     tree = Element("math")
     SubElement(tree, "mtext").text = "<b>&#x3C;</b>"
-    assert "<mtext>&lt;b&gt;&lt;&lt;/b&gt;</mtext>" in text._math_html(tree, "t", display=False)
+    assert "<mtext>&lt;b&gt;&lt;&lt;/b&gt;</mtext>" in mathml.math_html(tree, "t", display=False)
 
 
 # --------------------------------------------------------------------------- link policy
@@ -280,7 +280,7 @@ def test_link_policy(url: str, safe: bool) -> None:
 PHRASING = {"p", "em", "strong", "code", "a", "span", "br"}
 PAGE = {"h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "pre", "blockquote", "hr"}
 PAGE |= {"table", "thead", "tbody", "tr", "th", "td", "img", "s"}
-MATHML = set(text.MATH_OUTPUT_ELEMENTS)
+MATHML = set(mathml.MATH_OUTPUT_ELEMENTS)
 ALLOWED_ELEMENTS = PHRASING | PAGE | MATHML
 
 
@@ -298,14 +298,14 @@ def attribute_allowed(tag: str, name: str, value: str) -> bool:
         ("img", "alt"): r"[^<>]*",
         ("a", "title"): r"[^<>]*",
         ("img", "title"): r"[^<>]*",
-        ("math", "xmlns"): re.escape(text.MATHML_NAMESPACE),
+        ("math", "xmlns"): re.escape(mathml.MATHML_NAMESPACE),
         ("annotation", "encoding"): "application/x-tex",
     }
     for level in "123456":
         rules[(f"h{level}", "id")] = "[a-z0-9-]+"
     if (tag, name) in rules:
         return re.fullmatch(rules[(tag, name)], value) is not None
-    return tag in MATHML and name in text._ALLOWED_MATH_ATTRIBUTES and not name.startswith("on")
+    return tag in MATHML and name in mathml.ALLOWED_MATH_ATTRIBUTES and not name.startswith("on")
 
 
 class AllowlistChecker(HTMLParser):
@@ -422,7 +422,7 @@ def test_output_is_deterministic_across_fresh_calls() -> None:
     source = r"An $\tilde{O}(n)$ \emph{x} https://example.org $\foo$"
     first = render_abstract(source)
     render_abstract.cache_clear()
-    text._typeset.cache_clear()
+    mathml.typeset.cache_clear()
     assert render_abstract(source) == first
 
 
