@@ -8,11 +8,12 @@ met. Meanwhile the parent makes the site-wide files.
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -170,42 +171,71 @@ def _in_workers(
     progress: Callable[[int, int], None] | None,
     meanwhile: Callable[[TextsReady], None],
 ) -> Rendered:
+    """The papers' pages in one set of workers, then the other pages in a fresh set, forked
+    when the first has ended: a worker's memory grows with every page it renders (reading the
+    model writes to the memory it shares with the parent), so no worker lives through the whole
+    site, and the second set is at its smallest while the parent makes the search index."""
     total = len(job.pages)
+    split = _papers_end(job.pages)
+    counted = _Counter(total, progress)
+    papers = _render_spans(workers, _chunks_in(0, split, workers), counted, lambda: None)
+    texts = papers.texts
+    rest = _render_spans(
+        workers, _chunks_in(split, total, workers), counted, lambda: meanwhile(lambda: texts)
+    )
+    return Rendered.joined([papers, rest])
+
+
+def _render_spans(
+    workers: int,
+    spans: list[tuple[int, int]],
+    counted: _Counter,
+    meanwhile: Callable[[], None],
+) -> Rendered:
+    """Render these spans of the job's pages in ``workers`` forked workers, doing
+    ``meanwhile`` in this process while they work."""
+    if not spans:
+        meanwhile()
+        return Rendered([], [], {})
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(min(workers, len(spans)), mp_context=context) as pool:
         gc.freeze()  # the workers' collections then never write to the pages they share
-        try:  # the workers are forked by the first submit; chunks are taken in order
-            futures = {
-                pool.submit(_render_range, b): b for b in _chunks(total, workers * CHUNKS_PER_JOB)
-            }
+        try:  # the workers are forked by the first submit; spans are taken in order
+            futures = {pool.submit(_render_range, span): span for span in spans}
         finally:
             gc.unfreeze()
-        if progress:
-            _report_as_done(futures, total, progress)
-        papers = [f for f, (start, end) in futures.items() if _has_papers(job.pages[start:end])]
-        meanwhile(lambda: Rendered.joined([f.result() for f in papers]).texts)
-        results = {bounds: future.result() for future, bounds in futures.items()}
-    return Rendered.joined([results[bounds] for bounds in sorted(results)])
+        for future, (start, end) in futures.items():
+            future.add_done_callback(functools.partial(counted.add, end - start))
+        meanwhile()
+        results = {span: future.result() for future, span in futures.items()}
+    return Rendered.joined([results[span] for span in sorted(results)])
 
 
-def _has_papers(pages: list[OutputPage]) -> bool:
-    return any(page.kind == "paper" for page in pages)
+def _papers_end(pages: list[OutputPage]) -> int:
+    """Where the pages after the last paper's begin (the papers come first)."""
+    return max((number + 1 for number, page in enumerate(pages) if page.kind == "paper"), default=0)
 
 
-def _report_as_done(
-    futures: dict[Future[Any], tuple[int, int]],
-    total: int,
-    progress: Callable[[int, int], None],
-) -> None:
-    """Report progress as each chunk finishes (from the pool's thread: the parent may be busy)."""
-    lock = threading.Lock()
-    done = [0]
+def _chunks_in(start: int, end: int, workers: int) -> list[tuple[int, int]]:
+    return (
+        [(start + a, start + b) for a, b in _chunks(end - start, workers * CHUNKS_PER_JOB)]
+        if end > start
+        else []
+    )
 
-    def finished(future: Future[Any]) -> None:
-        with lock:
-            start, end = futures[future]
-            done[0] += end - start
-            progress(done[0], total)
 
-    for future in futures:
-        future.add_done_callback(finished)
+class _Counter:
+    """Pages done so far, reported as chunks end (from the pools' threads: the parent may be
+    busy)."""
+
+    def __init__(self, total: int, progress: Callable[[int, int], None] | None) -> None:
+        self.total = total
+        self.progress = progress
+        self.done = 0
+        self.lock = threading.Lock()
+
+    def add(self, pages: int, _done: object = None) -> None:
+        with self.lock:
+            self.done += pages
+            if self.progress:
+                self.progress(self.done, self.total)
