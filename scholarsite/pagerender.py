@@ -3,7 +3,8 @@
 Workers are forked after the model and views exist, so they inherit them instead of receiving
 pickled copies; each renders a contiguous chunk of pages (with the citation files beside them)
 straight into the staging directory and sends back only the paths it wrote and the problems it
-met. Meanwhile the parent makes the site-wide files.
+met. The papers' pages and the others get a set of workers each (see :func:`_in_workers`);
+while the second set works, the parent makes the site-wide files.
 """
 
 from __future__ import annotations
@@ -177,7 +178,7 @@ def _in_workers(
     site, and the second set is at its smallest while the parent makes the search index."""
     total = len(job.pages)
     split = _papers_end(job.pages)
-    counted = _Counter(total, progress)
+    counted = _Progress(total, progress)
     papers = _render_spans(workers, _chunks_in(0, split, workers), counted, lambda: None)
     texts = papers.texts
     rest = _render_spans(
@@ -189,7 +190,7 @@ def _in_workers(
 def _render_spans(
     workers: int,
     spans: list[tuple[int, int]],
-    counted: _Counter,
+    counted: _Progress,
     meanwhile: Callable[[], None],
 ) -> Rendered:
     """Render these spans of the job's pages in ``workers`` forked workers, doing
@@ -217,16 +218,12 @@ def _papers_end(pages: list[OutputPage]) -> int:
 
 
 def _chunks_in(start: int, end: int, workers: int) -> list[tuple[int, int]]:
-    return (
-        [(start + a, start + b) for a, b in _chunks(end - start, workers * CHUNKS_PER_JOB)]
-        if end > start
-        else []
-    )
+    return [(start + a, start + b) for a, b in _chunks(end - start, workers * CHUNKS_PER_JOB)]
 
 
-class _Counter:
-    """Pages done so far, reported as chunks end (from the pools' threads: the parent may be
-    busy)."""
+class _Progress:
+    """Pages done so far in both sets of workers, reported as chunks end (from the pools'
+    threads: the parent may be busy)."""
 
     def __init__(self, total: int, progress: Callable[[int, int], None] | None) -> None:
         self.total = total
