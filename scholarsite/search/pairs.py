@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from scholarsite.search.vocabulary import Ints, Vocabulary
+from scholarsite.search.vocabulary import Ints, Runs, Vocabulary
 
 FILTER_BITS = 512
 FIELD_BITS = 9  # FILTER_BITS == 1 << FIELD_BITS
@@ -47,13 +47,14 @@ def hash_bits(value: int) -> tuple[int, int, int]:
     )
 
 
-def pair_filters(texts: Sequence[Sequence[str]], vocabulary: Vocabulary) -> list[str]:
-    """The filter of each text's adjacent term pairs (``""`` for one without pairs), a chunk
-    of texts at a time (which bounds the memory)."""
+def pair_filters(texts: Runs, vocabulary: Vocabulary) -> list[str]:
+    """The filter of each text's adjacent term pairs (``""`` for one without pairs), given the
+    texts' term ids, a chunk of texts at a time (which bounds the memory)."""
     hashes = np.fromiter(map(term_hash, vocabulary.terms), np.uint64, len(vocabulary.terms))
     filters: list[str] = []
-    for start in range(0, len(texts), CHUNK_DOCS):
-        runs = vocabulary.runs(texts[start : start + CHUNK_DOCS])
+    count = len(texts.lengths)
+    for start in range(0, count, CHUNK_DOCS):
+        runs = texts.between(start, min(start + CHUNK_DOCS, count))
         docs = runs.docs
         firsts = np.flatnonzero(docs[1:] == docs[:-1])  # a pair is a term and the next
         values = hashes[runs.ids[firsts]] ^ (hashes[runs.ids[firsts + 1]] * PAIR_MIX & WORD_MASK)
@@ -65,7 +66,8 @@ def pair_filters(texts: Sequence[Sequence[str]], vocabulary: Vocabulary) -> list
 
 def pair_filter(terms: Sequence[str]) -> str:
     """The filter of one document's terms."""
-    return pair_filters([terms], Vocabulary.of([terms]))[0]
+    vocabulary = Vocabulary.of([terms])
+    return pair_filters(vocabulary.runs([terms]), vocabulary)[0]
 
 
 def _filter_bytes(owners: Ints, values: Ints, count: int) -> np.ndarray:

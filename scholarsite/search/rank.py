@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from scholarsite.search import SearchDoc
 from scholarsite.search.encode import Weighted, quantize_weight, quantize_weights
 from scholarsite.search.fold import arxiv_term, name_terms, terms, word_terms, words
-from scholarsite.search.vocabulary import Ints, Runs, Vocabulary
+from scholarsite.search.vocabulary import Ints, Runs
 
 Floats = NDArray[np.float64]
 
@@ -78,8 +78,9 @@ def analyse(doc: SearchDoc, text: list[str]) -> Analysed:
     return Analysed(fields, title_words + variant_words)
 
 
-def weigh(analysed: Sequence[Analysed], vocabulary: Vocabulary) -> Weighted:
-    """The weighted postings of every document: the level of a term in a document is the
+def weigh(fields: Mapping[str, Runs], width: int) -> Weighted:
+    """The weighted postings of every document, given the term ids of each of its ``FIELDS``
+    (numbered below ``width``): the level of a term in a document is the
     quantized BM25F weight ``tf / (K1 + tf)`` of its field-weighted, length-normalised
     frequency ``tf``, plus the name flag. Computed a block of documents at a time (which
     bounds the memory), field by field within a block.
@@ -88,39 +89,40 @@ def weigh(analysed: Sequence[Analysed], vocabulary: Vocabulary) -> Weighted:
     weighted by its field and normalised by the field's length in that document against the
     field's mean length; the sums are made in that order, so each is the same float as a
     document-at-a-time loop would make."""
-    lengths = np.array(
-        [[len(found.fields[f.name]) for found in analysed] for f in FIELDS], dtype=np.int64
-    ).reshape(len(FIELDS), len(analysed))
+    runs = [fields[f.name] for f in FIELDS]
+    count = len(runs[0].lengths)
+    lengths = np.stack([found.lengths for found in runs]).astype(np.int64)
     order = np.argsort(-lengths, axis=0, kind="stable")
     position = np.empty_like(order)  # position[f, d]: where field f comes in document d's sum
-    position[order, np.arange(len(analysed))] = np.arange(len(FIELDS))[:, None]
+    position[order, np.arange(count)] = np.arange(len(FIELDS))[:, None]
     norms = [_norms(field, lengths[number]) for number, field in enumerate(FIELDS)]
+    width = max(width, 1)
     blocks = [
-        _weigh_block(analysed, start, vocabulary, norms, position)
-        for start in range(0, len(analysed), BLOCK_DOCS)
+        _weigh_block(runs, start, count, width, norms, position)
+        for start in range(0, count, BLOCK_DOCS)
     ]
     keys = np.concatenate(blocks) if blocks else np.zeros(0, np.int64)
     del blocks  # before sorting, which is when the memory peaks
     keys.sort()  # by term, then document: (term * documents + document) * LEVEL_SPAN + level
     level = (keys % LEVEL_SPAN).astype(np.uint8)
     keys //= LEVEL_SPAN
-    doc = (keys % max(len(analysed), 1)).astype(np.int32)
-    keys //= max(len(analysed), 1)
+    doc = (keys % max(count, 1)).astype(np.int32)
+    keys //= max(count, 1)
     return Weighted(keys.astype(np.int32), doc, level)
 
 
 def _weigh_block(
-    analysed: Sequence[Analysed],
+    runs: Sequence[Runs],
     start: int,
-    vocabulary: Vocabulary,
+    count: int,
+    width: int,
     norms: list[Floats],
     position: Ints,
 ) -> Ints:
-    """The postings of the documents from ``start`` on, for ``BLOCK_DOCS`` documents, each as
-    the number ``(term * documents + document) * LEVEL_SPAN + level``."""
-    block = analysed[start : start + BLOCK_DOCS]
-    width = max(len(vocabulary.terms), 1)
-    counted = [_counted(vocabulary.runs([a.fields[f.name] for a in block]), width) for f in FIELDS]
+    """The postings of the documents from ``start`` on, for ``BLOCK_DOCS`` of the ``count``
+    documents, each as the number ``(term * documents + document) * LEVEL_SPAN + level``."""
+    end = min(start + BLOCK_DOCS, count)
+    counted = [_counted(found.between(start, end), width) for found in runs]
     union = _distinct(np.sort(np.concatenate([found for found, _ in counted])))
     tf = np.zeros(len(union))
     named = np.zeros(len(union), dtype=bool)
@@ -136,7 +138,7 @@ def _weigh_block(
             now = at == step
             tf[place[now]] += share[now]
     level = quantize_weights(tf / (K1 + tf), named)
-    postings: Ints = ((union % width) * len(analysed) + start + union // width) * LEVEL_SPAN
+    postings: Ints = ((union % width) * count + start + union // width) * LEVEL_SPAN
     return postings + level
 
 

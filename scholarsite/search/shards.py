@@ -30,13 +30,14 @@ from scholarsite.search.fold import terms
 from scholarsite.search.pairs import pair_filters
 from scholarsite.search.rank import (
     COMMON_LEVEL,
+    FIELDS,
     PREFIX_LEVEL,
     analyse,
     common_over,
     title_prefix_docs,
     weigh,
 )
-from scholarsite.search.vocabulary import Vocabulary
+from scholarsite.search.vocabulary import RunsBuilder, Vocabulary
 
 INDEX_DIR = "search/idx"
 REGISTER = "scholarsiteSearchIndex"
@@ -73,16 +74,25 @@ class IndexSource:
 
 
 def weigh_docs(ordered: Sequence[SearchDoc]) -> IndexSource:
-    """The documents' terms, weighed. Their terms by field, the largest structure the index
-    makes, live only in here: they are freed before the posting lists are written."""
-    texts = [terms(d.text) for d in ordered]
-    analysed = [analyse(doc, text) for doc, text in zip(ordered, texts, strict=True)]
-    vocabulary = Vocabulary.of(chain.from_iterable(a.fields.values() for a in analysed))
+    """The documents' terms, weighed. Each document's terms by field, the largest structure the
+    index makes, are kept as term ids, numbered as they come."""
+    vocabulary = Vocabulary([], {})
+    fields = {field.name: RunsBuilder() for field in FIELDS}
+    texts = RunsBuilder()
+    title_words = []
+    for doc in ordered:
+        text = terms(doc.text)
+        found = analyse(doc, text)
+        for name, listed in found.fields.items():  # in one order: it decides the numbering
+            fields[name].add(vocabulary.number(listed), len(listed))
+        texts.add(map(vocabulary.ids.__getitem__, text), len(text))
+        title_words.append(found.title_words)
+    runs = {name: built.runs() for name, built in fields.items()}
     return IndexSource(
         vocabulary,
-        weigh(analysed, vocabulary),
-        [found.title_words for found in analysed],
-        pair_filters(texts, vocabulary),
+        weigh(runs, len(vocabulary.terms)),
+        title_words,
+        pair_filters(texts.runs(), vocabulary),
     )
 
 

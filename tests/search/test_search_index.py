@@ -213,7 +213,7 @@ def test_filters_of_many_documents_are_each_documents_own() -> None:
     words = ["gene", "sparse", "łódź", "2410.21276", "a", "long", "model"]
     texts = [rng.choices(words, k=rng.choice([0, 1, 2, 5, 30])) for _ in range(CHUNK_DOCS + 900)]
     vocabulary = Vocabulary.of(texts)
-    found = pair_filters(texts, vocabulary)
+    found = pair_filters(vocabulary.runs(texts), vocabulary)
     assert found == [pair_filter(text) for text in texts]
 
 

@@ -16,7 +16,6 @@ from scholarsite.search.rank import (
     K1,
     NAME_FIELDS,
     PREFIX_MARK,
-    Analysed,
     title_prefix_docs,
     weigh,
 )
@@ -51,10 +50,10 @@ def defined_averages(docs: list[dict[str, list[str]]]) -> dict[str, float]:
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.fixed_dictionaries({f.name: st.lists(TERMS, max_size=30) for f in FIELDS})))
 def test_levels_are_bm25f_as_defined(docs: list[dict[str, list[str]]]) -> None:
-    analysed = [Analysed(fields, []) for fields in docs]
     vocabulary = Vocabulary.of(tokens for fields in docs for tokens in fields.values())
+    runs = {f.name: vocabulary.runs([fields[f.name] for fields in docs]) for f in FIELDS}
     with patch("scholarsite.search.rank.BLOCK_DOCS", 3):  # documents in several blocks
-        weighted = weigh(analysed, vocabulary)
+        weighted = weigh(runs, len(vocabulary.terms))
     found: dict[int, dict[str, int]] = {}
     postings = list(zip(*(a.tolist() for a in astuple(weighted)), strict=True))
     for term, doc, level in postings:
