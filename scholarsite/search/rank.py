@@ -91,7 +91,7 @@ def weigh(fields: Mapping[str, Runs], width: int) -> Weighted:
     document-at-a-time loop would make."""
     runs = [fields[f.name] for f in FIELDS]
     count = len(runs[0].lengths)
-    lengths = np.stack([found.lengths for found in runs]).astype(np.int64)
+    lengths = np.stack([found.lengths for found in runs])
     order = np.argsort(-lengths, axis=0, kind="stable")
     position = np.empty_like(order)  # position[f, d]: where field f comes in document d's sum
     position[order, np.arange(count)] = np.arange(len(FIELDS))[:, None]

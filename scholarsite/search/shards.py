@@ -76,7 +76,7 @@ class IndexSource:
 def weigh_docs(ordered: Sequence[SearchDoc]) -> IndexSource:
     """The documents' terms, weighed. Each document's terms by field, the largest structure the
     index makes, are kept as term ids, numbered as they come."""
-    vocabulary = Vocabulary([], {})
+    vocabulary = Vocabulary.of(())  # numbered as the documents come
     fields = {field.name: RunsBuilder() for field in FIELDS}
     texts = RunsBuilder()
     title_words = []

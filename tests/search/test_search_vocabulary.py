@@ -14,7 +14,7 @@ LISTS = st.lists(
 
 @given(LISTS)
 def test_numbering_lists_as_they_come_is_numbering_them_all_at_once(lists: list[list[str]]):
-    growing = Vocabulary([], {})
+    growing = Vocabulary.of(())
     built = RunsBuilder()
     for listed in lists:
         built.add(growing.number(listed), len(listed))
