@@ -15,6 +15,7 @@ import pickle
 import tempfile
 from dataclasses import replace
 from pathlib import Path
+from typing import BinaryIO
 
 from scholarsite.incremental import SiteState
 
@@ -26,8 +27,9 @@ def state_file(output: Path) -> Path:
     return out.parent / f".{out.name}.scholarsite-state"
 
 
-def _header(code: str, inputs: str, body: bytes) -> bytes:
-    return f"{_FORMAT}\0{code}\0{inputs}\0{hashlib.sha256(body).hexdigest()}\n".encode()
+def _header(code: str, inputs: str, digest: str) -> bytes:
+    """The first line: the format, the code and inputs built from, and the body's SHA-256."""
+    return f"{_FORMAT}\0{code}\0{inputs}\0{digest}\n".encode()
 
 
 def load_state(output: Path, code: str, inputs: str) -> SiteState | None:
@@ -38,7 +40,7 @@ def load_state(output: Path, code: str, inputs: str) -> SiteState | None:
     except FileNotFoundError:
         return None
     head, newline, body = data.partition(b"\n")
-    if not newline or head + newline != _header(code, inputs, body):
+    if not newline or head + newline != _header(code, inputs, hashlib.sha256(body).hexdigest()):
         return None
     state = pickle.loads(body)  # the bytes this code pickled: the digest above is theirs
     return state if isinstance(state, SiteState) else None
@@ -46,15 +48,32 @@ def load_state(output: Path, code: str, inputs: str) -> SiteState | None:
 
 def save_state(output: Path, code: str, inputs: str, state: SiteState) -> None:
     """Keep ``state`` for the next build; what only the preview server uses (the parse cache's
-    model, files made from the whole site) is left out: the next build makes those again."""
-    body = pickle.dumps(replace(state, model=None, products={}), protocol=pickle.HIGHEST_PROTOCOL)
+    model, files made from the whole site) is left out: the next build makes those again.
+    The state is pickled straight into the file, its digest written last over a placeholder:
+    at scale it is hundreds of megabytes, which need not be in memory at once."""
+    kept = replace(state, model=None, products={})
     target = state_file(output)
     handle, temporary = tempfile.mkstemp(prefix=f"{target.name}.tmp-", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(_header(code, inputs, body))
-            stream.write(body)
+            stream.write(_header(code, inputs, "0" * 64))
+            body = _Digesting(stream)
+            pickle.dump(kept, body, protocol=pickle.HIGHEST_PROTOCOL)
+            stream.seek(0)
+            stream.write(_header(code, inputs, body.sha256.hexdigest()))
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+class _Digesting:
+    """A binary stream's writing end that also feeds what it writes to a SHA-256."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.sha256 = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.sha256.update(data)
+        return self.stream.write(data)
