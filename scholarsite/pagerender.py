@@ -9,12 +9,12 @@ while the second set works, the parent makes the site-wide files.
 
 from __future__ import annotations
 
-import functools
 import gc
 import multiprocessing
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -26,7 +26,7 @@ from scholarsite.views import PersonView, SiteViews, Spliced
 from scholarsite.workers import worker_count
 
 PARALLEL_THRESHOLD = 400  # below this many pages, forking costs more than it saves
-CHUNKS_PER_JOB = 4
+CHUNKS_PER_JOB = 8  # spans are taken as they come: smaller ones end the work more evenly
 
 
 @dataclass(frozen=True)
@@ -172,10 +172,10 @@ def _in_workers(
     progress: Callable[[int, int], None] | None,
     meanwhile: Callable[[TextsReady], None],
 ) -> Rendered:
-    """The papers' pages in one set of workers, then the other pages in a fresh set, forked
-    when the first has ended: a worker's memory grows with every page it renders (reading the
-    model writes to the memory it shares with the parent), so no worker lives through the whole
-    site, and the second set is at its smallest while the parent makes the search index."""
+    """The papers' pages, then the other pages, each by this process and a set of helpers
+    forked for it: a helper's memory grows with every page it renders (reading the model writes
+    to the memory it shares with the parent), so no helper lives through the whole site, and
+    those of the second set are at their smallest while the parent makes the search index."""
     total = len(job.pages)
     split = _papers_end(job.pages)
     counted = _Progress(total, progress)
@@ -193,23 +193,72 @@ def _render_spans(
     counted: _Progress,
     meanwhile: Callable[[], None],
 ) -> Rendered:
-    """Render these spans of the job's pages in ``workers`` forked workers, doing
-    ``meanwhile`` in this process while they work."""
+    """Render these spans of the job's pages in this process and ``workers - 1`` forked
+    helpers, each taking the next span left until none is; this process does ``meanwhile``
+    first. A page of memory that a helper reads becomes a copy of its own, while this process
+    reads its own pages: rendering here too keeps one copy of the model fewer than rendering
+    only in helpers would."""
     if not spans:
         meanwhile()
         return Rendered([], [], {})
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(min(workers, len(spans)), mp_context=context) as pool:
-        gc.freeze()  # the workers' collections then never write to the pages they share
-        try:  # the workers are forked by the first submit; spans are taken in order
-            futures = {pool.submit(_render_range, span): span for span in spans}
-        finally:
-            gc.unfreeze()
-        for future, (start, end) in futures.items():
-            future.add_done_callback(functools.partial(counted.add, end - start))
-        meanwhile()
-        results = {span: future.result() for future, span in futures.items()}
+    share = _Share(context.Value("i", 0, lock=True), context.Value("i", 0, lock=True), spans)
+    helpers = max(1, min(workers, len(spans)) - 1)
+    global _SHARE
+    _SHARE = share  # inherited by the helpers: shared counts cannot be pickled
+    gc.freeze()  # collections in the helpers never write to the memory they share; nor here
+    try:
+        with ProcessPoolExecutor(helpers, mp_context=context) as pool:
+            futures = [pool.submit(_helper) for _ in range(helpers)]  # forks them
+            with counted.watching(share.pages):
+                try:
+                    meanwhile()
+                    found = [_take_spans(share), *(future.result() for future in futures)]
+                except BaseException:
+                    share.stop()
+                    raise
+    finally:
+        gc.unfreeze()
+        _SHARE = None
+    results = {span: part for parts in found for span, part in parts}
     return Rendered.joined([results[span] for span in sorted(results)])
+
+
+class _Share(NamedTuple):
+    """What the processes rendering a set of spans share: the next span to take, and the pages
+    rendered so far."""
+
+    taken: Any  # multiprocessing.Value("i"): the index of the next span in ``spans``
+    pages: Any  # multiprocessing.Value("i")
+    spans: list[tuple[int, int]]
+
+    def take(self) -> tuple[int, int] | None:
+        with self.taken.get_lock():
+            number = self.taken.value
+            self.taken.value = number + 1
+        return self.spans[number] if number < len(self.spans) else None
+
+    def stop(self) -> None:
+        with self.taken.get_lock():
+            self.taken.value = len(self.spans)
+
+
+_SHARE: _Share | None = None  # set in the parent just before forking helpers
+
+
+def _helper() -> list[tuple[tuple[int, int], Rendered]]:
+    assert _SHARE is not None, "helpers start only from _render_spans"
+    return _take_spans(_SHARE)
+
+
+def _take_spans(share: _Share) -> list[tuple[tuple[int, int], Rendered]]:
+    """Render the spans this process takes, until none is left."""
+    done = []
+    while (span := share.take()) is not None:
+        done.append((span, _render_range(span)))
+        with share.pages.get_lock():
+            share.pages.value += span[1] - span[0]
+    return done
 
 
 def _papers_end(pages: list[OutputPage]) -> int:
@@ -222,17 +271,39 @@ def _chunks_in(start: int, end: int, workers: int) -> list[tuple[int, int]]:
 
 
 class _Progress:
-    """Pages done so far in both sets of workers, reported as chunks end (from the pools'
-    threads: the parent may be busy)."""
+    """Pages done in all sets of spans, reported from a thread of this process while a set is
+    rendered (this process renders too, and makes the site-wide files)."""
+
+    INTERVAL = 0.1  # seconds between looks at the count
 
     def __init__(self, total: int, progress: Callable[[int, int], None] | None) -> None:
         self.total = total
         self.progress = progress
-        self.done = 0
-        self.lock = threading.Lock()
+        self.done = 0  # in the sets of spans already rendered
 
-    def add(self, pages: int, _done: object = None) -> None:
-        with self.lock:
-            self.done += pages
-            if self.progress:
-                self.progress(self.done, self.total)
+    @contextmanager
+    def watching(self, pages: Any) -> Iterator[None]:
+        """Report the pages done while the block runs: those before it, and ``pages.value``
+        (a shared count the block's renderers add to)."""
+        ended = threading.Event()
+        reported = [self.done]
+
+        def report() -> None:
+            now = self.done + pages.value
+            if self.progress and now != reported[0]:
+                reported[0] = now
+                self.progress(now, self.total)
+
+        def watch() -> None:
+            while not ended.wait(self.INTERVAL):
+                report()
+
+        watcher = threading.Thread(target=watch, name="render-progress", daemon=True)
+        watcher.start()
+        try:
+            yield
+        finally:
+            ended.set()
+            watcher.join()
+            report()
+            self.done += pages.value

@@ -26,10 +26,11 @@ def shipped_job(staging: Path) -> RenderJob:
 
 
 # Run in a process of its own: workers are forked only from a process with no other threads,
-# which a test process cannot promise. Each chunk of pages reports the worker it ran in.
+# which a test process cannot promise. Each span of pages reports the process it ran in, after
+# waiting (a while at most) until another process has rendered a span of the same half too.
 WHO_RENDERS = textwrap.dedent(
     """
-    import json, os, sys
+    import json, os, sys, time
     from pathlib import Path
     from scholarsite import pagerender
     from scholarsite.pagerender import Rendered, render_pages
@@ -37,8 +38,14 @@ WHO_RENDERS = textwrap.dedent(
     from test_pagerender import shipped_job
 
     def who_renders(bounds):
-        kinds = {page.kind for page in pagerender._JOB.pages[bounds[0] : bounds[1]]}
-        return Rendered([f"{os.getpid()} {kind}" for kind in sorted(kinds)], [], {})
+        papers = bounds[0] < pagerender._papers_end(pagerender._JOB.pages)
+        seen = Path(sys.argv[3]) / ("papers" if papers else "rest")
+        seen.mkdir(parents=True, exist_ok=True)
+        (seen / str(os.getpid())).touch()
+        waited = time.monotonic() + 30
+        while len(list(seen.iterdir())) < 2 and time.monotonic() < waited:
+            time.sleep(0.01)
+        return Rendered([f"{os.getpid()} {seen.name}"], [], {})
 
     pagerender._render_range = who_renders
     job = shipped_job(Path(sys.argv[2]))
@@ -50,21 +57,26 @@ WHO_RENDERS = textwrap.dedent(
 )
 
 
-def test_no_worker_renders_both_papers_and_people(tmp_path: Path) -> None:
-    """The people's pages get workers forked afresh, so no worker carries the memory it
-    grew rendering the papers into the second half of the site."""
+def test_each_half_of_the_site_gets_a_helper_of_its_own(tmp_path: Path) -> None:
+    """The parent renders pages too, beside one forked helper (given two jobs); the people's
+    pages get a helper forked afresh, so no helper carries the memory it grew rendering the
+    papers into the second half of the site."""
+    staging, seen = tmp_path / "staging", tmp_path / "seen"
     done = subprocess.run(
-        [sys.executable, "-c", WHO_RENDERS, str(Path(__file__).parent), str(tmp_path)],
+        [sys.executable, "-c", WHO_RENDERS, str(Path(__file__).parent), str(staging), str(seen)],
         capture_output=True, text=True, timeout=120, check=True,
     )  # fmt: skip
     found = json.loads(done.stdout)
-    workers: dict[str, set[int]] = {}
+    renderers: dict[str, set[int]] = {"papers": set(), "rest": set()}
     for line in found["lines"]:
-        pid, kind = line.split()
-        workers.setdefault(kind, set()).add(int(pid))
-    assert {"paper", "person"} <= workers.keys()
-    assert found["parent"] not in set().union(*workers.values())  # rendered in workers
-    assert workers["paper"].isdisjoint(workers["person"])
+        pid, half = line.split()
+        renderers[half].add(int(pid))
+    parent = found["parent"]
+    paper_helpers = renderers["papers"] - {parent}
+    other_helpers = renderers["rest"] - {parent}
+    assert parent in renderers["papers"] and parent in renderers["rest"]
+    assert len(paper_helpers) == 1 and len(other_helpers) == 1
+    assert paper_helpers.isdisjoint(other_helpers)
     reported = [tuple(pair) for pair in found["reported"]]
     assert reported[-1] == (found["pages"], found["pages"])  # both sets counted as one build
     assert [done for done, _ in reported] == sorted(done for done, _ in reported)
