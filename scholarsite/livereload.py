@@ -9,8 +9,10 @@ the build generation and current errors and sends each connected tab a server-se
 * ``css`` when every file a good build wrote is a stylesheet (the tab swaps them in place);
 * ``error`` when a build failed (the tab shows an overlay; the last good site stays served).
 
-A tab that (re)connects first receives ``hello`` with the current build generation and
-errors, so a tab that was hidden or offline during a rebuild catches up by itself.
+A tab that (re)connects first receives ``hello`` with the build generation of the page it shows
+(:meth:`LiveHub.generation_for`) and the current errors, so a tab that was hidden or offline
+during a rebuild catches up by itself, and one that reloaded while the rest of a build went on
+reloads again only when that rest wrote its page.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ import json
 import queue
 import re
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote
 
@@ -46,11 +48,21 @@ class BuildOutcome:
 
 @dataclass(frozen=True)
 class LiveState:
-    """What a freshly connected tab needs to know: the build generation and current errors."""
+    """What a freshly connected tab needs to know: the build generation and current errors.
+
+    ``settled``: the generation of the last build that reloaded every tab; ``later``: the pages
+    the rest of that build wrote since (:meth:`LiveHub.publish_later`), with the generation of
+    each one's last change."""
 
     generation: int = 0
     ok: bool = True
     errors: tuple[str, ...] = ()
+    settled: int = 0
+    later: Mapping[str, int] = field(default_factory=dict)
+
+    def generation_for(self, page: str | None) -> int:
+        """The generation a tab showing ``page`` (an output path; None: unknown) is up to date at."""
+        return self.generation if page is None else self.later.get(page, self.settled)
 
 
 @dataclass(frozen=True)
@@ -94,7 +106,7 @@ class LiveHub:
         self, max_clients: int = 32, client_backlog: int = 32, first_generation: int = 0
     ) -> None:
         self._lock = threading.Lock()
-        self._state = LiveState(generation=first_generation)
+        self._state = LiveState(generation=first_generation, settled=first_generation)
         # Each stream's queue, with the output path of the page its tab shows (if known).
         self._clients: dict[queue.Queue[LiveEvent | None], str | None] = {}
         self._max_clients = max_clients
@@ -113,13 +125,14 @@ class LiveHub:
     def connect(
         self, page: str | None = None
     ) -> tuple[queue.Queue[LiveEvent | None], LiveState] | None:
-        """Register a stream from a tab showing ``page``; None when too many are open already."""
+        """Register a stream from a tab showing ``page``; None when too many are open already.
+        The state returned has the generation of that page."""
         with self._lock:
             if len(self._clients) >= self._max_clients:
                 return None
             client: queue.Queue[LiveEvent | None] = queue.Queue(self._client_backlog)
             self._clients[client] = page
-            return client, self._state
+            return client, replace(self._state, generation=self._state.generation_for(page))
 
     def disconnect(self, client: queue.Queue[LiveEvent | None]) -> None:
         with self._lock:
@@ -135,8 +148,12 @@ class LiveHub:
         with self._lock:
             previous = self._state
             wrote = outcome.ok and bool(outcome.changed)
-            generation = previous.generation + 1 if wrote else previous.generation
-            self._state = LiveState(generation, outcome.ok, outcome.errors)
+            if wrote:
+                generation = previous.generation + 1
+                self._state = LiveState(generation, outcome.ok, outcome.errors, generation)
+            else:
+                generation = previous.generation
+                self._state = replace(previous, ok=outcome.ok, errors=outcome.errors)
             event = event_for_outcome(outcome, generation, previous.ok)
             if event is not None:
                 for client in self._clients:
@@ -154,7 +171,8 @@ class LiveHub:
             return None
         with self._lock:
             generation = self._state.generation + 1  # a tab shown again later catches up
-            self._state = replace(self._state, generation=generation)
+            later = {**self._state.later, **dict.fromkeys(pages, generation)}
+            self._state = replace(self._state, generation=generation, later=later)
             event = reload_event(outcome, generation)
             for client, page in self._clients.items():
                 if page in pages:

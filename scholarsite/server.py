@@ -369,7 +369,7 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     def send_file(self, path: Path, send_body: bool) -> None:
         mime = content_type(path)
-        generation = self.httpd.site.hub.state.generation  # before reading: never too new
+        generation = self.shown_generation()  # before reading: never too new
         try:
             handle = path.open("rb")
         except FileNotFoundError:  # removed by a rebuild since it was routed
@@ -384,8 +384,13 @@ class RequestHandler(BaseHTTPRequestHandler):
             if send_body:
                 copy_file(handle, self.wfile)
 
+    def shown_generation(self) -> int:
+        """The build generation the page at this request's path is up to date at: a tab
+        showing it reloads when its event stream says otherwise."""
+        return self.httpd.site.hub.state.generation_for(viewed_file(urlsplit(self.path).path))
+
     def send_not_found(self, send_body: bool) -> None:
-        generation = self.httpd.site.hub.state.generation
+        generation = self.shown_generation()
         page_404 = self.httpd.site.output_dir / "404.html"
         try:
             document = add_root_base(page_404.read_text("utf-8", "replace"))

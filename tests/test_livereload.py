@@ -36,3 +36,22 @@ def test_inject_script_goes_before_the_last_closing_body():
         '<script src="/__scholarsite/livereload.js" data-generation="7"></script></BODY></html>'
     )
     assert inject_script("<p>fragment", 1).startswith("<p>fragment<script")
+
+
+def test_a_tab_reloads_again_only_when_the_rest_of_a_build_wrote_its_page():
+    hub = LiveHub(first_generation=10)
+    hub.publish(BuildOutcome(True, (), ("papers/a/index.html",)))  # every tab reloads
+    served = hub.state.generation_for("papers/index.html")  # a tab reloaded: the papers list
+    hub.publish_later(BuildOutcome(True, (), ("papers/b/index.html",)))  # the rest of the build
+    hub.publish(BuildOutcome(False, ("f:1: bad",)))  # a failed build changes no generation
+
+    def hello(page: str | None) -> int:
+        connection = hub.connect(page)
+        assert connection is not None
+        return connection[1].generation
+
+    assert hello("papers/index.html") == served == 11  # up to date: no second reload
+    assert hello("papers/b/index.html") == 12  # written after the tab reloaded: reloads
+    assert hello(None) == hub.state.generation == 12  # a page not known: the latest
+    hub.publish(BuildOutcome(True, (), ("index.html",)))
+    assert {hello("papers/index.html"), hello("papers/b/index.html")} == {13}

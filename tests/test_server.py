@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import shutil
 import signal
 import socket
@@ -328,6 +329,27 @@ def test_the_rest_of_a_build_reloads_only_the_tabs_showing_a_page_it_wrote(
     finally:
         home.close()
         other.close()
+
+
+def test_a_page_served_between_the_first_pages_and_the_rest_is_not_reloaded_again(
+    server: PreviewServer, site: FakeSite
+):
+    """A tab that reloaded at the first pages and reconnects once the rest of the build is done
+    is told its own page's generation: it reloads again only when the rest wrote its page."""
+    site.then = lambda: BuildOutcome(ok=True, changed=("other/index.html",))
+    (site.src / "page.txt").write_text("Changed")
+    wait_until(lambda: server.builds == 2)
+    for path, written_later in (("/", False), ("/other/", True)):
+        served = re.search(r'data-generation="(\d+)"', get(port_of(server), path)[1])
+        assert served is not None
+        stream = EventStream(port_of(server), path)
+        try:
+            name, data = stream.next()
+            assert name == "hello" and data["generation"] == int(served[1])  # no reload loop
+            latest = server.hub.state.generation  # the rest of the build's
+            assert data["generation"] == (latest if written_later else latest - 1)
+        finally:
+            stream.close()
 
 
 @pytest.mark.parametrize(
