@@ -61,7 +61,8 @@ class LiveState:
     later: Mapping[str, int] = field(default_factory=dict)
 
     def generation_for(self, page: str | None) -> int:
-        """The generation a tab showing ``page`` (an output path; None: unknown) is up to date at."""
+        """The generation a tab showing ``page`` is up to date at (``page``: an output path, or
+        None when not known)."""
         return self.generation if page is None else self.later.get(page, self.settled)
 
 
