@@ -1,10 +1,11 @@
 """Rendering every page, in worker processes when there are many.
 
-Workers are forked after the model and views exist, so they inherit them instead of receiving
-pickled copies; each renders a contiguous chunk of pages (with the citation files beside them)
-straight into the staging directory and sends back only the paths it wrote and the problems it
-met. The papers' pages and the others get a set of workers each (see :func:`_in_workers`);
-while the second set works, the parent makes the site-wide files.
+Helpers are forked after the model and views exist, so they inherit them instead of receiving
+pickled copies. The parent and its helpers take contiguous spans of pages one at a time, render
+each (with the citation files beside its pages) straight into the staging directory, and the
+helpers send back only the paths they wrote and the problems they met. The papers' pages and the
+others get helpers of their own (see :func:`_in_workers`); in the second half the parent makes
+the site-wide files before it takes spans.
 """
 
 from __future__ import annotations
