@@ -10,7 +10,7 @@ the build generation and current errors and sends each connected tab a server-se
 * ``error`` when a build failed (the tab shows an overlay; the last good site stays served).
 
 A tab that (re)connects first receives ``hello`` with the build generation of the page it shows
-(:meth:`LiveHub.generation_for`) and the current errors, so a tab that was hidden or offline
+(:meth:`LiveState.generation_for`) and the current errors, so a tab that was hidden or offline
 during a rebuild catches up by itself, and one that reloaded while the rest of a build went on
 reloads again only when that rest wrote its page.
 """

@@ -88,7 +88,7 @@ def test_corpus_json_is_json_dumps_of_the_spec_data(
                 "abstract": p.abstract,
                 "arxiv": p.arxiv,
                 "year": p.year,
-                "comments": "; ".join(p.comments) or None,
+                "comments": "; ".join(p.comments) if p.comments else None,
                 "profiles": list(p.profiles),
                 "sources": [{"file": s.file, "line": s.line} for s in p.sources],
             }
