@@ -287,12 +287,13 @@ class _Progress:
         """Report the pages done while the block runs: those before it, and ``pages.value``
         (a shared count the block's renderers add to)."""
         ended = threading.Event()
-        reported = [self.done]
+        reported = self.done
 
         def report() -> None:
+            nonlocal reported
             now = self.done + pages.value
-            if self.progress and now != reported[0]:
-                reported[0] = now
+            if self.progress and now != reported:
+                reported = now
                 self.progress(now, self.total)
 
         def watch() -> None:
