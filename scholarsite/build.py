@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -36,7 +36,7 @@ from scholarsite.pagerender import Rendered, RenderJob, TextsReady, render_pages
 from scholarsite.pages import MarkdownPage, read_pages
 from scholarsite.publish import page_urls_for_sitemap, publish_files
 from scholarsite.render import OutputPage, Renderer, pages_at, site_pages
-from scholarsite.search import SearchDoc, build_search_index
+from scholarsite.search import SearchDoc, search_index_files
 from scholarsite.text import abstract_plain_text
 from scholarsite.theme import find_theme
 from scholarsite.timings import StageTime, Stopwatch
@@ -254,10 +254,10 @@ def build_steps(
 
             sitemap_urls = page_urls_for_sitemap(page.path for page in pages)
             made.update(
-                _site_wide_products(previous, corpus, config, sitemap_urls, abstract_texts, watch)
+                _site_wide_products(
+                    previous, corpus, config, sitemap_urls, abstract_texts, writer, watch
+                )
             )
-            for product in made.values():
-                writer.write_all(sorted(product.files.items()), unchanged=product.reused)
 
         job = RenderJob(renderer, views, behind, writer.staging)
         with watch.stage("pages"):
@@ -281,11 +281,10 @@ def build_steps(
             previous,
             "export",
             (corpus.papers, corpus.people, tuple(problems)),
-            lambda: {"corpus.json": _export_json(corpus, problems)},
+            lambda: [("corpus.json", _export_json(corpus, problems))],
+            writer,
             watch,
         )
-        export = made["export"]
-        writer.write_all(sorted(export.files.items()), unchanged=export.reused)
         writer.copy_tree(theme.static, "static")
         if writer.update:
             writer.commit_update()
@@ -298,7 +297,7 @@ def build_steps(
         state,
         page_problems=page_problems,
         fragments=renderer.fragments.rendered,
-        products={name: replace(product, reused=False) for name, product in made.items()},
+        products=made,
         abstract_texts=_current(texts, corpus),
     )
     if code:
@@ -324,23 +323,27 @@ def _site_wide_products(
     config: SiteConfig,
     sitemap_urls: list[str],
     abstract_texts: Callable[[], dict[str, str]],
+    writer: SiteWriter,
     watch: Stopwatch,
 ) -> dict[str, Product]:
-    """The search index, and the publishing files: sitemap, robots.txt, feed, OpenSearch.
-    ``abstract_texts``: the plain text of abstracts already made (by the pages' workers)."""
+    """The search index, and the publishing files (sitemap, robots.txt, feed, OpenSearch),
+    written. ``abstract_texts``: the plain text of abstracts already made (by the pages'
+    renderers)."""
     return {
         "search": _product(
             previous,
             "search",
             (corpus.papers, corpus.people),
-            lambda: build_search_index(search_docs(corpus, abstract_texts())),
+            lambda: search_index_files(search_docs(corpus, abstract_texts())),
+            writer,
             watch,
         ),
         "publish": _product(
             previous,
             "publish",
             (corpus.papers, corpus.people, config, tuple(sitemap_urls)),
-            lambda: publish_files(corpus, config, sitemap_urls),
+            lambda: publish_files(corpus, config, sitemap_urls).items(),
+            writer,
             watch,
         ),
     }
@@ -362,17 +365,22 @@ def _product(
     previous: SiteState | None,
     name: str,
     inputs: object,
-    make: Callable[[], dict[str, bytes]],
+    make: Callable[[], Iterable[tuple[str, bytes]]],
+    writer: SiteWriter,
     watch: Stopwatch,
 ) -> Product:
-    """Files made from ``inputs``: the previous build's when its inputs were equal (the makers are
-    pure and deterministic, so they would make the same bytes), else made now (timed as the
-    stage ``name``)."""
+    """Files made from ``inputs``, written: the previous build's, kept in place, when its inputs
+    were equal (the makers are pure and deterministic, so they would make the same bytes); else
+    made now (timed as the stage ``name``), each written as it comes."""
     old = previous.products.get(name) if previous is not None else None
-    if old is not None and old.inputs == inputs:
-        return replace(old, reused=True)
+    if old is not None and old.inputs == inputs and writer.keep(old.paths):
+        return old
     with watch.stage(name):
-        return Product(inputs, make())
+        paths = []
+        for path, data in make():
+            writer.write(path, data)
+            paths.append(path)
+        return Product(inputs, tuple(sorted(paths)))
 
 
 def _up_to_date(options: BuildOptions, started: float) -> BuildResult:

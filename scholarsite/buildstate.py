@@ -48,10 +48,10 @@ def load_state(output: Path, code: str, inputs: str) -> SiteState | None:
 
 def save_state(output: Path, code: str, inputs: str, state: SiteState) -> None:
     """Keep ``state`` for the next build; what only the preview server uses (the parse cache's
-    model, files made from the whole site) is left out: the next build makes those again.
+    model) is left out: the next build reads the dumps again.
     The state is pickled straight into the file, its digest written last over a placeholder:
     at scale it is hundreds of megabytes, which need not be in memory at once."""
-    kept = replace(state, model=None, products={})
+    kept = replace(state, model=None)
     target = state_file(output)
     handle, temporary = tempfile.mkstemp(prefix=f"{target.name}.tmp-", dir=target.parent)
     try:

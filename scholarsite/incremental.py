@@ -34,11 +34,12 @@ _PARSER = jinja2.Environment()  # parsing alone: the site's settings change no s
 
 @dataclass(frozen=True)
 class Product:
-    """Files made from some inputs (the search index, the publishing files, the export)."""
+    """Files made from some inputs (the search index, the publishing files, the export): the
+    paths they were written to. Their bytes are not kept: a later build whose inputs are equal
+    keeps the files in place (or makes them again, if one is missing)."""
 
     inputs: object
-    files: Mapping[str, bytes]
-    reused: bool = False
+    paths: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -209,14 +209,14 @@ class SiteWriter:
         target.write_bytes(data)
         self.written.append(rel)
 
-    def write_all(self, files: Iterable[tuple[str, bytes]], unchanged: bool = False) -> None:
-        """Write every file; ``unchanged`` (an update whose files are those of the last build)
-        only records them as part of the site."""
-        for rel, data in files:
-            if unchanged and self.update and (self.output / rel).is_file():
-                self.site_files.add(rel)
-            else:
-                self.write(rel, data)
+    def keep(self, paths: Iterable[str]) -> bool:
+        """In an update, record files of the last build as part of this one, if they are all
+        still in the output; say whether they were."""
+        paths = list(paths)
+        if not self.update or not all((self.output / rel).is_file() for rel in paths):
+            return False
+        self.site_files.update(paths)
+        return True
 
     def drop_unchanged(self, written: list[str]) -> list[str]:
         """Of files written to the staging directory, those that differ from the output's; the

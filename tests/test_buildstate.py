@@ -41,6 +41,20 @@ def test_an_edit_renders_only_its_pages_and_the_site_equals_a_cold_build(
     assert tree(tmp_path / "out") == tree(tmp_path / "cold")
 
 
+def test_files_made_from_an_unchanged_corpus_are_kept(site_copy: Path, tmp_path: Path) -> None:
+    """After a page edit, the search index, the publishing files and the export are not made
+    again: those of the last build are right."""
+    output = tmp_path / "out"
+    build_site(cached(site_copy, output))
+    about = site_copy / "pages" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    again = build_site(cached(site_copy, output))
+    assert {"search", "publish", "export"}.isdisjoint(t.stage for t in again.timings)
+    assert "about/index.html" in again.written
+    build_site(BuildOptions(site_copy, tmp_path / "cold"))
+    assert tree(output) == tree(tmp_path / "cold")
+
+
 def test_the_state_lives_beside_the_output_never_in_it(site_copy: Path, tmp_path: Path) -> None:
     build_site(cached(site_copy, tmp_path / "out"))
     assert state_file(tmp_path / "out").parent == tmp_path

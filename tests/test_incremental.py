@@ -136,13 +136,23 @@ def test_an_unchanged_corpus_reuses_the_search_index(
 
     first = build_site(BuildOptions(site_copy, tmp_path / "live"))
     calls: list[int] = []
-    real = build.build_search_index
-    monkeypatch.setattr(build, "build_search_index", lambda docs: calls.append(1) or real(docs))
+    real = build.search_index_files
+    monkeypatch.setattr(build, "search_index_files", lambda docs: calls.append(1) or real(docs))
     about = site_copy / "pages" / "about.md"
     about.write_text(about.read_text() + "\nOne more line.\n", encoding="utf-8")
     again = rebuild_and_compare(site_copy, tmp_path, first)
     assert calls == [1]  # the cold build in the comparison; not the update
     assert "about/index.html" in again.written
+
+
+def test_a_kept_file_gone_from_the_output_is_made_again(site_copy: Path, tmp_path: Path) -> None:
+    first = build_site(BuildOptions(site_copy, tmp_path / "live"))
+    (tmp_path / "live" / "search" / "idx" / "meta.js").unlink()
+    about = site_copy / "pages" / "about.md"
+    about.write_text(about.read_text() + "\nOne more line.\n", encoding="utf-8")
+    again = rebuild_and_compare(site_copy, tmp_path, first)
+    assert [t.stage for t in again.timings if t.stage in ("search", "export")] == ["search"]
+    assert "search/idx/meta.js" in again.written
 
 
 # --------------------------------------------------------------------------- random edits

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, pairwise
 
@@ -171,32 +171,36 @@ def chunks(items: Sequence[SearchDoc], size: int) -> list[Sequence[SearchDoc]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def write_index(docs: Sequence[SearchDoc]) -> dict[str, bytes]:
-    """Every index file, keyed by its path relative to the site root."""
+def index_files(docs: Sequence[SearchDoc]) -> Iterator[tuple[str, bytes]]:
+    """Every index file, as (path relative to the site root, bytes), one at a time: the
+    documents' and texts' shards, most of the index's bytes, are each made when they are
+    given."""
     ordered = sort_docs(docs)
     source = weigh_docs(ordered)
+    filters = source.filters
     postings = collect_postings(source)
+    del source  # the weighted postings and the vocabulary, now in ``postings``
     packed = pack_postings(postings)
     groups = group_by_prefix(sorted(postings))
-    files: dict[str, bytes] = {}
 
-    def add(name: str, data: object) -> None:
-        files[f"{INDEX_DIR}/{name}.js"] = script(name, data)
+    def file(name: str, data: object) -> tuple[str, bytes]:
+        return f"{INDEX_DIR}/{name}.js", script(name, data)
 
     for number, members in enumerate(groups.values()):
-        add(f"t/{number}", dictionary_shard(members, postings))
+        yield file(f"t/{number}", dictionary_shard(members, postings))
+    del postings
     for number, (names, lists) in enumerate(zip(packed.terms, packed.lists, strict=True)):
-        add(f"p/{number}", {"t": " ".join(names), "p": lists})
-    records = [doc_record(d, f) for d, f in zip(ordered, source.filters, strict=True)]
-    for number, start in enumerate(range(0, len(records), DOCS_PER_SHARD)):
-        add(f"d/{number}", records[start : start + DOCS_PER_SHARD])
+        yield file(f"p/{number}", {"t": " ".join(names), "p": lists})
+    for number, start in enumerate(range(0, len(ordered), DOCS_PER_SHARD)):
+        end = start + DOCS_PER_SHARD
+        shard = zip(ordered[start:end], filters[start:end], strict=True)
+        yield file(f"d/{number}", [doc_record(doc, pairs) for doc, pairs in shard])
     for number, chunk in enumerate(chunks(ordered, TEXTS_PER_SHARD)):
         snippets = [d.text[:SNIPPET_TEXT_CHARS] for d in chunk]
         if any(snippets):  # a shard of people only is never asked for
-            add(f"x/{number}", snippets)
+            yield file(f"x/{number}", snippets)
     meta = {"n": len(ordered), "b": DOCS_PER_SHARD, "x": TEXTS_PER_SHARD, "t": list(groups)}
-    add("meta", meta | {"f": separators(packed)})
-    return dict(sorted(files.items()))
+    yield file("meta", meta | {"f": separators(packed)})
 
 
 def separators(packed: PostingShards) -> list[str]:
