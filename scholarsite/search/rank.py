@@ -170,22 +170,31 @@ def word_prefixes(word: str) -> tuple[str, ...]:
     return tuple(word[:n] + PREFIX_MARK for n in TITLE_PREFIX_LENGTHS if len(word) > n)
 
 
-def title_prefix_docs(title_words: Sequence[Sequence[str]]) -> dict[str, list[int]]:
-    """Each title-prefix pseudo-term with the ascending ids of the documents whose title has
-    it, given each document's title words. Documents share words, and words share prefixes:
-    the documents are listed once per word, then merged per prefix."""
-    docs_of_word: defaultdict[str, list[int]] = defaultdict(list)
-    for doc_id, found in enumerate(title_words):
-        for word in set(found):
-            docs_of_word[word].append(doc_id)
-    lists: defaultdict[str, list[list[int]]] = defaultdict(list)
-    for word, doc_ids in docs_of_word.items():
-        for prefix in word_prefixes(word):
-            lists[prefix].append(doc_ids)
-    return {
-        prefix: found[0] if len(found) == 1 else sorted(set(chain.from_iterable(found)))
-        for prefix, found in lists.items()
-    }
+class TitleWords:
+    """The documents whose title has each word, gathered a document at a time in id order: each
+    distinct word is kept once, not once per title that has it."""
+
+    def __init__(self) -> None:
+        self.docs: defaultdict[str, list[int]] = defaultdict(list)
+        self.count = 0
+
+    def add(self, words: Sequence[str]) -> None:
+        """The title words of the next document."""
+        for word in set(words):
+            self.docs[word].append(self.count)
+        self.count += 1
+
+    def prefix_docs(self) -> dict[str, list[int]]:
+        """Each title-prefix pseudo-term with the ascending ids of the documents whose title has
+        it. Words share prefixes: their documents are merged per prefix."""
+        lists: defaultdict[str, list[list[int]]] = defaultdict(list)
+        for word, doc_ids in self.docs.items():
+            for prefix in word_prefixes(word):
+                lists[prefix].append(doc_ids)
+        return {
+            prefix: found[0] if len(found) == 1 else sorted(set(chain.from_iterable(found)))
+            for prefix, found in lists.items()
+        }
 
 
 def common_over(doc_count: int) -> float:

@@ -32,9 +32,9 @@ from scholarsite.search.rank import (
     COMMON_LEVEL,
     FIELDS,
     PREFIX_LEVEL,
+    TitleWords,
     analyse,
     common_over,
-    title_prefix_docs,
     weigh,
 )
 from scholarsite.search.vocabulary import RunsBuilder, Vocabulary
@@ -65,11 +65,11 @@ def sort_docs(docs: Sequence[SearchDoc]) -> list[SearchDoc]:
 @dataclass(frozen=True)
 class IndexSource:
     """What the index is written from: its terms, the weighted postings of every document,
-    each document's title words (for the title prefixes) and word-pair filter."""
+    the documents of each title word (for the title prefixes) and each one's word-pair filter."""
 
     vocabulary: Vocabulary
     postings: Weighted
-    title_words: list[list[str]]
+    title_words: TitleWords
     filters: list[str]
 
 
@@ -79,14 +79,14 @@ def weigh_docs(ordered: Sequence[SearchDoc]) -> IndexSource:
     vocabulary = Vocabulary.of(())  # numbered as the documents come
     fields = {field.name: RunsBuilder() for field in FIELDS}
     texts = RunsBuilder()
-    title_words = []
+    title_words = TitleWords()
     for doc in ordered:
         text = terms(doc.text)
         found = analyse(doc, text)
         for name, listed in found.fields.items():  # in one order: it decides the numbering
             fields[name].add(vocabulary.number(listed), len(listed))
         texts.add(map(vocabulary.ids.__getitem__, text), len(text))
-        title_words.append(found.title_words)
+        title_words.add(found.title_words)
     runs = {name: built.runs() for name, built in fields.items()}
     return IndexSource(
         vocabulary,
@@ -98,11 +98,11 @@ def weigh_docs(ordered: Sequence[SearchDoc]) -> IndexSource:
 
 def collect_postings(source: IndexSource) -> Postings:
     """Every term's posting list, title-prefix pseudo-terms included."""
-    count = len(source.title_words)
+    count = len(source.filters)
     postings = posting_lists(
         source.postings, source.vocabulary.terms, common_over(count), COMMON_LEVEL
     )
-    prefixes = title_prefix_docs(source.title_words)
+    prefixes = source.title_words.prefix_docs()
     sizes = [len(doc_ids) for doc_ids in prefixes.values()]
     listed = Weighted(
         np.repeat(np.arange(len(prefixes), dtype=np.int32), sizes),

@@ -43,18 +43,18 @@ class Runs:
 
 @dataclass
 class RunsBuilder:
-    """Runs made one document at a time, as compact arrays (8 bytes an id, not a reference to a
+    """Runs made one document at a time, as compact arrays (4 bytes an id, not a reference to a
     string in a list of its own)."""
 
-    ids: array[int] = field(default_factory=lambda: array("q"))
-    lengths: array[int] = field(default_factory=lambda: array("q"))
+    ids: array[int] = field(default_factory=lambda: array("i"))
+    lengths: array[int] = field(default_factory=lambda: array("i"))
 
     def add(self, ids: Iterator[int], count: int) -> None:
         self.ids.extend(ids)
         self.lengths.append(count)
 
     def runs(self) -> Runs:
-        return Runs(np.frombuffer(self.ids, np.int64), np.frombuffer(self.lengths, np.int64))
+        return Runs(np.frombuffer(self.ids, np.intc), np.frombuffer(self.lengths, np.intc))
 
 
 @dataclass(frozen=True)

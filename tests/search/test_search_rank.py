@@ -16,7 +16,7 @@ from scholarsite.search.rank import (
     K1,
     NAME_FIELDS,
     PREFIX_MARK,
-    title_prefix_docs,
+    TitleWords,
     weigh,
 )
 from scholarsite.search.vocabulary import Vocabulary
@@ -73,4 +73,7 @@ def test_title_prefixes_list_each_document_holding_them_once_in_order(
         held = {word[:n] + PREFIX_MARK for word in words for n in (1, 2, 3) if len(word) > n}
         for prefix in sorted(held):
             defined.setdefault(prefix, []).append(doc_id)
-    assert title_prefix_docs(titles) == defined
+    gathered = TitleWords()
+    for words in titles:
+        gathered.add(words)
+    assert gathered.prefix_docs() == defined
