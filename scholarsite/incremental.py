@@ -24,7 +24,7 @@ from scholarsite.config import SiteConfig
 from scholarsite.errors import Problem
 from scholarsite.model import Corpus
 from scholarsite.modelupdate import ModelSource
-from scholarsite.pages import MarkdownPage
+from scholarsite.pages import MarkdownPage, nav_links
 from scholarsite.render import OutputPage
 from scholarsite.views import SiteViews, ViewTables
 
@@ -142,8 +142,16 @@ def _listed(corpus: Corpus, pid: str) -> tuple[int, tuple[str, ...], str] | None
 
 
 def _same_site(old: SiteState, new: SiteState) -> bool:
-    """The config and the Markdown pages (every page shows them: title, navigation) unchanged."""
-    return old.config == new.config and old.markdown == new.markdown
+    """The config and the navigation (every page shows them) unchanged."""
+    return old.config == new.config and nav_links(old.markdown) == nav_links(new.markdown)
+
+
+def _markdown_shown(old: SiteState, new: SiteState) -> set[str]:
+    """The output paths of the pages that show a changed (or new) Markdown page beyond the
+    navigation: its own page, and the home page for ``index.md`` (its introduction)."""
+    before = {page.name: page for page in old.markdown}
+    changed = _changed(before, {page.name: page for page in new.markdown})
+    return {"index.html" if name == "index" else f"{name}/index.html" for name in changed}
 
 
 def _cited(corpus: Corpus) -> dict[str, object]:
@@ -176,8 +184,13 @@ def pages_to_render(
     own pages show it (and the RIS file beside them)."""
     if not _same_site(old, new):
         return pages
+    shown = _markdown_shown(old, new)
     if new_abstracts is not None and old.templates == new.templates:
-        return [page for page in pages if page.kind == "paper" and page.key in new_abstracts]
+        return [
+            page
+            for page in pages
+            if page.path in shown or (page.kind == "paper" and page.key in new_abstracts)
+        ]
     templates = _changed(old.templates, new.templates)
     deps = {t: template_dependencies(env, t) for t in {p.template for p in pages}}
     corpus, before = new.corpus, old.corpus
@@ -198,7 +211,7 @@ def pages_to_render(
     lists = {"papers": paper_list, "authors": people_list, "home": paper_list or people_list}
     result = []
     for page in pages:
-        if deps[page.template] & templates:
+        if deps[page.template] & templates or page.path in shown:
             result.append(page)
         elif page.kind == "paper":
             paper = corpus.papers_by_id[page.key]

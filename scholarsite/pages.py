@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,19 @@ class MarkdownPage:
     @property
     def url(self) -> str:
         return "" if self.name == "index" else f"{self.name}/"
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A Markdown page as the navigation on every page shows it (the template value ``nav``)."""
+
+    title: str
+    url: str
+
+
+def nav_links(pages: Iterable[MarkdownPage]) -> tuple[NavLink, ...]:
+    """The navigation's links to Markdown pages: those in it, in their order."""
+    return tuple(NavLink(page.title, page.url) for page in pages if page.in_nav)
 
 
 def read_pages(source: Path) -> tuple[list[MarkdownPage], list[Problem]]:

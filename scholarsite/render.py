@@ -16,7 +16,7 @@ from markupsafe import Markup
 from scholarsite.config import SiteConfig
 from scholarsite.errors import BuildFailed, Problem
 from scholarsite.model import Corpus, Paper, Person
-from scholarsite.pages import MarkdownPage
+from scholarsite.pages import MarkdownPage, nav_links
 from scholarsite.publish import PAPER_BIBTEX, PAPER_RIS, PERSON_BIBTEX
 from scholarsite.views import Spliced
 
@@ -155,12 +155,12 @@ def _template_frame(error: Exception) -> tuple[int, str]:
 
 
 class Renderer:
-    """Renders OutputPages with shared globals (site config, nav pages)."""
+    """Renders OutputPages with shared globals (site config, the navigation's links)."""
 
-    def __init__(self, templates: Path, config: SiteConfig, nav: list[MarkdownPage]) -> None:
+    def __init__(self, templates: Path, config: SiteConfig, markdown: list[MarkdownPage]) -> None:
         self.templates = templates
         self.env = make_environment(templates)
-        self.env.globals.update(site=config, nav=[p for p in nav if p.in_nav])
+        self.env.globals.update(site=config, nav=nav_links(markdown))
         self.config = config
 
     @property

@@ -145,6 +145,24 @@ def test_an_unchanged_corpus_reuses_the_search_index(
     assert "about/index.html" in again.written
 
 
+def test_a_markdown_page_edit_renders_the_pages_that_show_it(
+    site_copy: Path, tmp_path: Path
+) -> None:
+    """Its text is on its own page (``index.md``'s on the home page); its title is in every
+    page's navigation."""
+    first = build_site(BuildOptions(site_copy, tmp_path / "live"))
+    about, home = site_copy / "pages" / "about.md", site_copy / "pages" / "index.md"
+    about.write_text(about.read_text() + "\nOne more line.\n", encoding="utf-8")
+    home.write_text(home.read_text() + "\nAnd one here.\n", encoding="utf-8")
+    again = rebuild_and_compare(site_copy, tmp_path, first)
+    assert again.rendered == 2
+    assert {"about/index.html", "index.html"} <= set(again.written)
+    about.write_text(about.read_text().replace("title: About", "title: Colophon"), "utf-8")
+    third = rebuild_and_compare(site_copy, tmp_path, again)
+    assert third.rendered == third.pages
+    assert "Colophon" in (tmp_path / "live" / "papers" / "index.html").read_text()
+
+
 def test_a_kept_file_gone_from_the_output_is_made_again(site_copy: Path, tmp_path: Path) -> None:
     first = build_site(BuildOptions(site_copy, tmp_path / "live"))
     (tmp_path / "live" / "search" / "idx" / "meta.js").unlink()
@@ -213,9 +231,14 @@ def apply_edit(source: Path, kind: str, pick: int, where: int) -> None:
         curation = source / "curation.yaml"
         text = curation.read_text(encoding="utf-8")
         curation.write_text(text.replace('title: "', f'title: "Re{pick % 7} ', 1), "utf-8")
-    elif kind == "page":
-        about = source / "pages" / "about.md"
-        about.write_text(about.read_text(encoding="utf-8") + f"\nEdit {pick}.\n", "utf-8")
+    elif kind == "page":  # the about page's text or its title (in the navigation), the home's
+        name, old, new = [
+            ("about", "\n# About", f"\nEdit {pick}.\n\n# About"),
+            ("about", "title: About", f"title: About {pick}"),
+            ("index", "\n# A research", f"\nEdit {pick}.\n\n# A research"),
+        ][pick % 3]
+        page = source / "pages" / f"{name}.md"
+        page.write_text(page.read_text(encoding="utf-8").replace(old, new, 1), "utf-8")
     else:  # a template
         template = source.parent / "templates" / TEMPLATES[pick % len(TEMPLATES)]
         text = template.read_text(encoding="utf-8")
