@@ -9,8 +9,8 @@ spread over the repeats, for the shipped site (a curated title edit; the tab sho
 papers) and for a synthetic corpus of ``--size`` papers (``SYNTHETIC_EDITS``: a word of an
 abstract in one dump, the tab on that paper's page; a paper's title in one dump, the tab on its
 first author's page; papers added to a dump and taken out again; the surname of a paper's first
-author in one dump, the tab on the paper's page; the title a curation fix gives a paper, the
-tab on its first author's page).
+author in one dump, the tab on the paper's page; the text of a Markdown page, the tab on that
+page; the title a curation fix gives a paper, the tab on its first author's page).
 """
 
 from __future__ import annotations
@@ -262,6 +262,19 @@ def edit_one_curated_title(source: Path) -> Callable[[Path], tuple[Edit, str]]:
     return lambda output: (edit, f"/authors/{paper.authors[0]}/")
 
 
+def edit_page_text(source: Path) -> Callable[[Path], tuple[Edit, str]]:
+    """A sentence of a Markdown page in the navigation (written before the first build): only
+    that page shows it."""
+    page = source / "pages" / "notes.md"
+    page.parent.mkdir(exist_ok=True)
+    page.write_text("# Notes\n\nThe first version.\n", encoding="utf-8")
+
+    def edit(attempt: int) -> None:
+        page.write_text(f"# Notes\n\nVersion {attempt + 2}.\n", encoding="utf-8")
+
+    return lambda output: (edit, "/notes/")
+
+
 def _curatable(paper: Paper) -> bool:
     """Titled (in words a YAML string can quote as they are), with an arXiv id and authors, and
     not a repeat's id (``-2``: a new title would renumber the others)."""
@@ -331,6 +344,7 @@ SYNTHETIC_EDITS = (
     ("a paper in or out", edit_new_paper),
     ("two papers in one save", edit_two_new_papers),
     ("an author in one dump", edit_one_author),
+    ("the text of a Markdown page", edit_page_text),
     ("a title a curation fix gives", edit_one_curated_title),  # last: it writes a curation
 )
 

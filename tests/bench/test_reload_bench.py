@@ -29,6 +29,7 @@ def test_the_tab_shows_a_page_each_edit_changes(tmp_path: Path) -> None:
     for choose in (edit(source) for _, edit in SYNTHETIC_EDITS):
         inputs = {path: path.read_bytes() for path in (source / "corpus").iterdir()}
         inputs.update({path: path.read_bytes() for path in source.glob("curation.yaml")})
+        inputs.update({path: path.read_bytes() for path in source.glob("pages/*.md")})
         build_site(BuildOptions(source, output))  # with what the edit wrote first, if anything
         edit, page = choose(output)
         shown = output / page.lstrip("/") / "index.html"
