@@ -36,7 +36,9 @@ def search_index_files(docs: Sequence[SearchDoc]) -> Iterator[tuple[str, bytes]]
     Paths look like ``search/idx/meta.js``; the same documents always give the same files."""
     from scholarsite.search.shards import index_files
 
-    with collector_paused():  # millions of small objects, no reference cycles
+    # Millions of small objects, no reference cycles; the collector stays off until the last
+    # file is taken, the caller's writing in between included.
+    with collector_paused():
         yield from index_files(docs)
 
 
