@@ -133,6 +133,35 @@ def _remove_empty_parents(path: Path, root: Path) -> None:
         folder = folder.parent
 
 
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+
+
+def write_file(path: str, data: bytes) -> None:
+    """Write ``data`` as the whole of the file at ``path``, made if it is missing.
+
+    The plain system calls: a large site is hundreds of thousands of small files, and
+    ``Path.write_bytes`` costs about twice the CPU per file (path objects, a buffered file
+    object, a ``fstat`` of the new file)."""
+    fd = os.open(path, _NEW_FILE, 0o666)
+    try:
+        left = memoryview(data)
+        while left:
+            left = left[os.write(fd, left) :]
+    finally:
+        os.close(fd)
+
+
+def make_folder(path: str) -> None:
+    """Make the folder ``path`` and any of its parents missing: a single system call when only
+    the folder itself is new, as each page's is."""
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(path, exist_ok=True)
+
+
 def _holds(path: Path, data: bytes) -> bool:
     try:
         return path.stat().st_size == len(data) and path.read_bytes() == data
@@ -205,8 +234,8 @@ class SiteWriter:
         self.site_files.add(rel)
         if self.update and _holds(self.output / rel, data):
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        make_folder(os.path.dirname(target))
+        write_file(str(target), data)
         self.written.append(rel)
 
     def keep(self, paths: Iterable[str]) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from scholarsite.errors import Problem
+from scholarsite.output import make_folder, write_file
 from scholarsite.publish import paper_downloads, person_downloads
 from scholarsite.render import OutputPage, Renderer
 from scholarsite.views import PersonView, SiteViews, Spliced
@@ -110,14 +112,14 @@ def _render_range(bounds: tuple[int, int]) -> Rendered:
     job = _JOB
     assert job is not None, "render workers start only from render_pages"
     done = Rendered([], [], {})
+    root = f"{job.staging}/"
     for page in job.pages[bounds[0] : bounds[1]]:
         context, found = page_context(job.views, page)
         done.problems.extend((page.path, problem) for problem in found)
-        target = job.staging / page.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(job.renderer.render(page, context, page_splices(context)))
+        make_folder(root + os.path.dirname(page.path))
+        write_file(root + page.path, job.renderer.render(page, context, page_splices(context)))
         for path, data in page_downloads(job.views, page, context).items():
-            (job.staging / path).write_bytes(data)
+            write_file(root + path, data)
         done.written.extend(page.files)
         if page.kind == "paper":
             done.texts[page.key] = context["paper"].abstract_text

@@ -70,14 +70,15 @@ _DIE_AFTER_WRITES = """
 import os, sys
 from pathlib import Path
 from scholarsite.build import BuildOptions, build_site
-original = Path.write_bytes
-written = []
-def dying_write(self, data):
-    if len(written) == int(sys.argv[3]):
-        os._exit(3)
-    written.append(self)
-    return original(self, data)
-Path.write_bytes = dying_write
+original = os.open
+made = []
+def dying_open(path, flags, *args, **kwargs):
+    if flags & os.O_CREAT:
+        if len(made) == int(sys.argv[3]):
+            os._exit(3)
+        made.append(path)
+    return original(path, flags, *args, **kwargs)
+os.open = dying_open
 build_site(BuildOptions(Path(sys.argv[1]), Path(sys.argv[2])))
 """
 
