@@ -22,7 +22,9 @@ from scholarsite.output import (
     SiteWriter,
     _lists_all,
     check_output_target,
+    make_folder,
     recover_interrupted_swap,
+    write_file,
     written_files,
 )
 
@@ -305,6 +307,34 @@ def test_the_writer_refuses_paths_that_leave_the_site(tmp_path: Path) -> None:
     finally:
         writer.abort()
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_written_file_holds_exactly_the_new_bytes_with_the_usual_permissions(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "page.html"
+    target.write_bytes(b"a much longer previous page")
+    write_file(str(target), b"new")
+    assert target.read_bytes() == b"new"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+    large = os.urandom(3 << 20)
+    write_file(str(tmp_path / "large.bin"), large)
+    assert (tmp_path / "large.bin").read_bytes() == large
+
+
+def test_a_folder_is_made_with_its_missing_parents_and_an_existing_one_is_kept(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "papers").mkdir()
+    (tmp_path / "papers" / "kept.txt").write_text("kept")
+    make_folder(str(tmp_path / "papers"))
+    make_folder(str(tmp_path / "papers" / "one"))
+    make_folder(str(tmp_path / "authors" / "someone" / "deeper"))
+    assert (tmp_path / "papers" / "kept.txt").read_text() == "kept"
+    assert (tmp_path / "papers" / "one").is_dir()
+    assert (tmp_path / "authors" / "someone" / "deeper").is_dir()
 
 
 # ---- links out of the site source ----------------------------------------------------------
