@@ -29,7 +29,11 @@ from scholarsite.views import PersonView, SiteViews, Spliced
 from scholarsite.workers import worker_count
 
 PARALLEL_THRESHOLD = 400  # below this many pages, forking costs more than it saves
-CHUNKS_PER_JOB = 8  # spans are taken as they come: smaller ones end the work more evenly
+# Spans are taken as they come. Each process gets several (a small site's work ends evenly),
+# and none is long: when the last span is taken, the other processes finish theirs and stop, so
+# the longer a span, the longer a core can idle at the end of each half of the site.
+CHUNKS_PER_JOB = 8
+SPAN_PAGES = 200
 
 
 @dataclass(frozen=True)
@@ -270,7 +274,8 @@ def _papers_end(pages: list[OutputPage]) -> int:
 
 
 def _chunks_in(start: int, end: int, workers: int) -> list[tuple[int, int]]:
-    return [(start + a, start + b) for a, b in _chunks(end - start, workers * CHUNKS_PER_JOB)]
+    count = max(workers * CHUNKS_PER_JOB, -(-(end - start) // SPAN_PAGES))
+    return [(start + a, start + b) for a, b in _chunks(end - start, count)]
 
 
 class _Progress:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+from scholarsite import pagerender
 from scholarsite.build import read_site
 from scholarsite.pagerender import RenderJob, render_pages
 from scholarsite.render import Renderer, site_pages
@@ -93,3 +95,15 @@ def test_the_search_index_waits_for_the_papers_texts(tmp_path: Path) -> None:
     assert all(seen.values())
     assert len(rendered.written) == sum(len(page.files) for page in job.pages)
     assert all((tmp_path / path).is_file() for path in rendered.written)
+
+
+def test_spans_tile_the_pages_and_none_is_long() -> None:
+    """A process idles at the end of each half for at most one span's time; a small site still
+    gets several spans per process."""
+    for start, end, workers in [(0, 100_000, 2), (100_000, 203_000, 2), (5, 905, 2), (0, 40, 4)]:
+        spans = pagerender._chunks_in(start, end, workers)
+        assert spans[0][0] == start and spans[-1][1] == end
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(spans))
+        longest = max(stop - begin for begin, stop in spans)
+        assert longest <= pagerender.SPAN_PAGES
+        assert longest <= -(-(end - start) // (workers * pagerender.CHUNKS_PER_JOB))
