@@ -4,7 +4,8 @@ The server knows nothing of how the site is built. It is handed a build function
 once with ``None`` for a full build and then with the set of changed source paths (and the
 pages the open tabs show), and serves the output, with the live-reload script added to every
 page. Watching the sources is :mod:`scholarsite.watch`'s job; what each build tells the open
-tabs is :mod:`scholarsite.livereload`'s.
+tabs is :mod:`scholarsite.livereload`'s; which file a request gets is
+:mod:`scholarsite.routing`'s.
 """
 
 from __future__ import annotations
@@ -13,10 +14,8 @@ import contextlib
 import errno
 import html
 import io
-import mimetypes
 import os
 import queue
-import re
 import select
 import shutil
 import signal
@@ -31,9 +30,9 @@ import webbrowser
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, BinaryIO, cast
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from watchdog.observers.api import BaseObserver
 
@@ -48,11 +47,17 @@ from scholarsite.livereload import (
     hello_event,
     inject_script,
 )
+from scholarsite.routing import (
+    CONTENT_TYPES,
+    add_root_base,
+    content_type,
+    route_request,
+    viewed_file,
+)
 from scholarsite.watch import (
     ChangeHandler,
     ChangeQueue,
     WatchRoot,
-    is_within,
     start_observer,
     watch_roots,
 )
@@ -63,138 +68,8 @@ from scholarsite.watch import (
 
 BuildFunction = Callable[[frozenset[Path] | None, frozenset[str]], BuildOutcome]
 
-MAX_URL_LENGTH = 2048
 PORT_SEARCH_SPAN = 20
 STREAM_CHECK_INTERVAL = 1.0
-
-# --------------------------------------------------------------------------------------------
-# Mapping a request path to a file
-
-
-@dataclass(frozen=True)
-class Route:
-    """Where a request path leads: a file to send, a redirect, or an error status."""
-
-    status: int
-    file: Path | None = None
-    location: str | None = None
-
-
-ENCODED_SEPARATORS = re.compile(r"%(2f|5c|00)", re.IGNORECASE)
-
-
-def request_segments(target: str) -> list[str] | None:
-    """The decoded path segments of a request target, or None if it is not a safe path.
-
-    Refused: targets not starting with ``/``, encoded ``/``, ``\\`` or NUL, invalid UTF-8,
-    backslashes, NUL, and ``.`` or ``..`` segments (plain or percent-encoded).
-    """
-    path = target.split("?", 1)[0].split("#", 1)[0]
-    if not path.startswith("/") or ENCODED_SEPARATORS.search(path):
-        return None
-    try:
-        decoded = unquote(path, errors="strict")
-    except UnicodeDecodeError:
-        return None
-    if "\\" in decoded or "\x00" in decoded:
-        return None
-    segments = [segment for segment in decoded.split("/") if segment]
-    if any(segment in (".", "..") for segment in segments):
-        return None
-    return segments
-
-
-def viewed_file(page: str) -> str | None:
-    """The output path of the page at URL path ``page`` (``/papers/x/`` → papers/x/index.html),
-    or None when it is not a safe path."""
-    segments = request_segments(page)
-    if segments is None:
-        return None
-    if not segments or page.endswith("/"):
-        segments.append("index.html")
-    return "/".join(segments)
-
-
-def route_request(root: Path, target: str) -> Route:
-    """Map a request target to a file under ``root``; never to a file outside it."""
-    if len(target) > MAX_URL_LENGTH:
-        return Route(414)
-    segments = request_segments(target)
-    if segments is None:
-        return Route(403)
-    real_root = root.resolve()
-    candidate = real_root.joinpath(*segments)
-    try:
-        real = candidate.resolve(strict=True)
-    except (OSError, RuntimeError):
-        return Route(404)
-    if not is_within(real, [real_root]):
-        return Route(404)  # a symlink leading out of the site
-    if real.is_dir():
-        return route_directory(real, segments, target)
-    if target.split("?", 1)[0].endswith("/") or not real.is_file():
-        return Route(404)
-    return Route(200, file=real)
-
-
-def route_directory(directory: Path, segments: list[str], target: str) -> Route:
-    path = target.split("?", 1)[0]
-    if not path.endswith("/"):
-        query = target[len(path) :].split("#", 1)[0]
-        location = "/" + "".join(quote(segment) + "/" for segment in segments) + query
-        return Route(302, location=location)
-    index = directory / "index.html"
-    return Route(200, file=index) if index.is_file() else Route(404)
-
-
-CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".htm": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".map": "application/json",
-    ".webmanifest": "application/manifest+json",
-    ".xml": "application/xml",
-    ".txt": "text/plain; charset=utf-8",
-    ".md": "text/markdown; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".avif": "image/avif",
-    ".ico": "image/x-icon",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
-    ".ttf": "font/ttf",
-    ".otf": "font/otf",
-    ".wasm": "application/wasm",
-    ".pdf": "application/pdf",
-    ".bib": "text/plain; charset=utf-8",
-}
-
-
-def content_type(path: Path | PurePosixPath) -> str:
-    """The MIME type for a file name; fixed for the web types, the system's guess otherwise."""
-    suffix = path.suffix.lower()
-    if suffix in CONTENT_TYPES:
-        return CONTENT_TYPES[suffix]
-    guessed, _ = mimetypes.guess_type(path.name, strict=False)
-    return guessed or "application/octet-stream"
-
-
-def add_root_base(document: str) -> str:
-    """Make a page served at another path (the 404 page) resolve its links from the site root."""
-    if re.search(r"<base[\s>]", document, re.IGNORECASE):
-        return document
-    head = re.search(r"<head(\s[^>]*)?>", document, re.IGNORECASE)
-    if head is None:
-        return document
-    return document[: head.end()] + '<base href="/">' + document[head.end() :]
-
 
 FALLBACK_404 = (
     "<!doctype html><html><head><meta charset=utf-8><title>Not found</title></head>"
