@@ -19,7 +19,7 @@ from scholarsite.config import SiteConfig, load_config
 from scholarsite.corpus import DumpCache, RawProfile, read_corpus
 from scholarsite.curation import Curation, acknowledge, load_curation
 from scholarsite.errors import BuildFailed, Problem, ScholarsiteError
-from scholarsite.export import corpus_json
+from scholarsite.export import build_summary, corpus_json
 from scholarsite.fingerprint import input_digest
 from scholarsite.gcpause import collector_paused, return_free_memory
 from scholarsite.incremental import (
@@ -31,7 +31,7 @@ from scholarsite.incremental import (
 )
 from scholarsite.model import Corpus, build_corpus
 from scholarsite.modelupdate import ModelSource, updated_corpus
-from scholarsite.output import MARKER, SiteWriter, check_output_target, marker_inputs
+from scholarsite.output import MARKER, SiteWriter, check_output_target, recorded_build
 from scholarsite.pagerender import Rendered, RenderJob, TextsReady, render_pages
 from scholarsite.pages import MarkdownPage, read_pages
 from scholarsite.publish import page_urls_for_sitemap, publish_files
@@ -185,9 +185,10 @@ def build_steps(
     theme = find_theme(options.source)
     settings = f"base_url={options.base_url}"
     inputs = input_digest((options.source, theme.templates, theme.static), settings)
-    built = marker_inputs(options.output) if previous is None else None
-    if previous is None and not keep_state and built == inputs:
-        return _up_to_date(options, started)  # nothing will be written or removed
+    recorded = recorded_build(options.output) if previous is None else None
+    built = recorded.inputs if recorded is not None else None
+    if recorded is not None and not keep_state and built == inputs and recorded.summary:
+        return _up_to_date(options, recorded.summary, started)  # nothing written or removed
     code = input_digest((), settings) if options.cache else ""
     if previous is None and built is not None and code:
         previous = load_state(options.output, code, built)
@@ -286,6 +287,7 @@ def build_steps(
             watch,
         )
         writer.copy_tree(theme.static, "static")
+        writer.summary = build_summary(corpus, problems)
         if writer.update:
             writer.commit_update()
         else:
@@ -383,17 +385,18 @@ def _product(
         return Product(inputs, tuple(sorted(paths)))
 
 
-def _up_to_date(options: BuildOptions, started: float) -> BuildResult:
-    """The result of a build whose inputs are those of the build already in ``output``."""
-    data = json.loads((options.output / "corpus.json").read_text(encoding="utf-8"))
+def _up_to_date(options: BuildOptions, summary: str, started: float) -> BuildResult:
+    """The result of a build whose inputs are those of the build already in ``output``, which
+    recorded ``summary`` (see :func:`scholarsite.export.build_summary`)."""
+    data = json.loads(summary)
     problems = tuple(
         Problem(w["file"], w["line"], w["message"], w["acknowledged"]) for w in data["warnings"]
     )
     if options.strict and any(not p.acknowledged for p in problems):
         raise BuildFailed([p for p in problems if not p.acknowledged])
     return BuildResult(
-        papers=len(data["papers"]),
-        authors=len(data["authors"]),
+        papers=data["papers"],
+        authors=data["authors"],
         pages=0,
         problems=problems,
         seconds=time.perf_counter() - started,

@@ -51,6 +51,17 @@ def _warning(problem: Problem) -> dict[str, Any]:
     }
 
 
+def build_summary(corpus: Corpus, warnings: Iterable[Problem]) -> str:
+    """The counts and warnings of ``corpus.json``, as one line of JSON: the output's marker keeps
+    it, so that a build finding the output up to date reports them without reading the export."""
+    summary = {
+        "papers": len(corpus.papers),
+        "authors": len(corpus.people),
+        "warnings": [_warning(problem) for problem in warnings],
+    }
+    return json.dumps(summary, ensure_ascii=True, separators=(",", ":"))
+
+
 def corpus_json(corpus: Corpus, warnings: Iterable[Problem]) -> bytes:
     """The file's bytes, written item by item into one buffer: at scale the file is over a
     hundred megabytes, and joining strings, then encoding them, would hold three copies."""

@@ -14,6 +14,7 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 from scholarsite.errors import ScholarsiteError
 
@@ -103,27 +104,45 @@ def written_files(output: Path) -> set[str] | None:
 
 
 _INPUTS = "Inputs: "
+_SUMMARY = "Summary: "
 
 
-def marker_text(files: Iterable[str], inputs: str = "") -> bytes:
-    head = _MARKER_HEAD + (f"{_INPUTS}{inputs}\n" if inputs else "")
+def marker_text(files: Iterable[str], inputs: str = "", summary: str = "") -> bytes:
+    """The marker's bytes; ``summary`` (one line) is recorded only with ``inputs``."""
+    head = _MARKER_HEAD
+    if inputs:
+        head += f"{_INPUTS}{inputs}\n" + (f"{_SUMMARY}{summary}\n" if summary else "")
     return (head + _FILES_HEADING + "".join(f"{f}\n" for f in sorted(files))).encode()
 
 
-def marker_inputs(output: Path) -> str | None:
-    """The input digest the last build recorded, when its every file is still in place."""
+class Recorded(NamedTuple):
+    """What the last build recorded in its marker: the digest of its inputs, and its summary
+    (``""`` when it recorded none)."""
+
+    inputs: str
+    summary: str
+
+
+def recorded_build(output: Path) -> Recorded | None:
+    """What the last build recorded, when it recorded its inputs and its every file is still in
+    place."""
     marker = output / MARKER
     if not marker.is_file() or marker.is_symlink():
         return None
     head, _, listed = marker.read_text(encoding="utf-8", errors="replace").partition(_FILES_HEADING)
-    inputs = next(
-        (line[len(_INPUTS) :] for line in head.splitlines() if line.startswith(_INPUTS)), None
-    )
+    fields = {
+        name: line[len(name) :]
+        for line in head.splitlines()
+        for name in (_INPUTS, _SUMMARY)
+        if line.startswith(name)
+    }
     root = str(output)
     listed_files = (rel for rel in listed.splitlines() if rel)
-    if inputs is None or not all(os.path.isfile(os.path.join(root, rel)) for rel in listed_files):
+    if _INPUTS not in fields or not all(
+        os.path.isfile(os.path.join(root, rel)) for rel in listed_files
+    ):
         return None
-    return inputs
+    return Recorded(fields[_INPUTS], fields.get(_SUMMARY, ""))
 
 
 def _remove_empty_parents(path: Path, root: Path) -> None:
@@ -221,6 +240,7 @@ class SiteWriter:
         self.written: list[str] = []
         self.site_files: set[str] = set()
         self.inputs = ""
+        self.summary = ""  # one line, recorded with the inputs (see :func:`recorded_build`)
         self.update = update and (self.output / MARKER).is_file()
 
     def _target(self, rel: str) -> Path:
@@ -279,7 +299,7 @@ class SiteWriter:
     def commit(self) -> None:
         """Swap the staging directory in; the previous build is removed only after the swap."""
         # Every file in the staging directory was recorded as written there: no need to list it.
-        (self.staging / MARKER).write_bytes(marker_text(self.site_files, self.inputs))
+        (self.staging / MARKER).write_bytes(marker_text(self.site_files, self.inputs, self.summary))
         os.chmod(self.staging, 0o755)
         old = None
         if self.output.exists():
@@ -322,7 +342,7 @@ class SiteWriter:
         for rel in sorted(previous - keep - {MARKER}):
             (self.output / rel).unlink(missing_ok=True)
             _remove_empty_parents(self.output / rel, self.output)
-        (self.output / MARKER).write_bytes(marker_text(keep, self.inputs))
+        (self.output / MARKER).write_bytes(marker_text(keep, self.inputs, self.summary))
         shutil.rmtree(self.staging, ignore_errors=True)
 
     def abort(self) -> None:
