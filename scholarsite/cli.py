@@ -193,6 +193,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScholarsiteError as error:
         print(f"scholarsite: error: {error}", file=sys.stderr)
         return EXIT_FAILED
+    except OSError as error:  # the system refused: a full disk, a read-only or vanished folder
+        print(f"scholarsite: error: {error}", file=sys.stderr)
+        if args.command == "build":
+            print(
+                f"scholarsite: nothing in {args.output} was changed: free some space (or fix "
+                "what the message names) and build again, or build into another --output",
+                file=sys.stderr,
+            )
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("scholarsite: interrupted", file=sys.stderr)
         return 130

@@ -166,6 +166,9 @@ def write_file(path: str, data: bytes) -> None:
         left = memoryview(data)
         while left:
             left = left[os.write(fd, left) :]
+    except OSError as error:
+        error.filename = path  # a full disk is reported with the file it stopped at
+        raise
     finally:
         os.close(fd)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from scholarsite import output
 from scholarsite.cli import TerminalProgress, main
 
 
@@ -54,3 +55,28 @@ def test_an_up_to_date_build_prints_no_timings(
     assert main(command) == 0
     printed = capsys.readouterr().out
     assert printed.startswith("Up to date") and "stage" not in printed
+
+
+def test_a_full_disk_is_a_message_and_leaves_the_last_build(
+    site_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    assert main(["build", "--source", str(site_copy), "--output", str(out)]) == 0
+    before = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+    def onto_a_full_disk(path: str, data: bytes) -> None:
+        output.write_file("/dev/full", data)  # every write there fails with ENOSPC
+
+    about = site_copy / "pages" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nA new line.\n", encoding="utf-8")
+    monkeypatch.setattr("scholarsite.pagerender.write_file", onto_a_full_disk)
+    stderr = io.StringIO()
+    monkeypatch.setattr("sys.stderr", stderr)
+    command = ["build", "--source", str(site_copy), "--output", str(out), "--no-cache"]
+    assert main([*command, "--jobs", "1"]) == 1
+    message = stderr.getvalue()
+    assert "scholarsite: error: [Errno 28] No space left on device: '/dev/full'" in message
+    assert f"nothing in {out} was changed" in message
+    assert "Traceback" not in message
+    assert {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} == before
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.tmp-")]
