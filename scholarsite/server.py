@@ -531,6 +531,8 @@ class PreviewServer:
             return build()
         except ScholarsiteError as error:
             return BuildOutcome(ok=False, errors=tuple(str(error).splitlines()))
+        except OSError as error:  # the system refused a write: a full disk, a read-only folder
+            return BuildOutcome(ok=False, errors=(str(error),))
         except Exception as error:
             self.log(traceback.format_exc().rstrip())
             message = f"internal error in the build: {type(error).__name__}: {error}"

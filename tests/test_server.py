@@ -466,6 +466,10 @@ def test_a_build_that_raises_is_reported_and_the_server_lives_on(
     site.raise_error = ScholarsiteError("site.yaml:3: unknown key 'titel'; did you mean 'title'?")
     (site.src / "page.txt").write_text("Again")
     assert events.next()[1]["errors"] == ["site.yaml:3: unknown key 'titel'; did you mean 'title'?"]
+    site.raise_error = OSError(28, "No space left on device", "out/papers/x/index.html")
+    (site.src / "page.txt").write_text("Once more")
+    message = "[Errno 28] No space left on device: 'out/papers/x/index.html'"
+    assert events.next()[1]["errors"] == [message]  # the system's words, not an internal error
     assert get(port_of(server), "/")[0] == 200
 
 
