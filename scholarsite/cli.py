@@ -100,17 +100,19 @@ def print_problems(problems: Iterable[Problem], stream: TextIO) -> None:
 
 
 class TerminalProgress:
-    """A progress bar on a terminal; a few plain lines otherwise."""
+    """A progress bar on a terminal; a few plain lines otherwise. The rate is counted from the
+    stage's first report, so that reading the corpus does not count as slow rendering."""
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
         self.tty = stream.isatty()
         self.last = -1
-        self.started = time.monotonic()
+        self.first: dict[str, tuple[float, int]] = {}  # stage -> (time, count) of its first report
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        elapsed = time.monotonic() - self.started
-        rate = f" ({done / elapsed:,.0f} {stage}/s)" if done and elapsed > 0 else ""
+        now = time.monotonic()
+        since, before = self.first.setdefault(stage, (now, done))
+        rate = f" ({(done - before) / (now - since):,.0f} {stage}/s)" if now > since else ""
         if self.tty:
             width = 30
             filled = width * done // max(total, 1)
