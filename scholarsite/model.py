@@ -13,7 +13,14 @@ from operator import itemgetter
 
 from scholarsite.corpus import Name, RawProfile, RawRecord
 from scholarsite.corpus.arxiv import normalize_id, year_of
-from scholarsite.curation import Curation, PaperFix, apply_fix, fix_records, name_profiles
+from scholarsite.curation import (
+    CURATION_NAME,
+    Curation,
+    PaperFix,
+    apply_fix,
+    fix_records,
+    name_profiles,
+)
 from scholarsite.errors import Problem
 from scholarsite.naming import abstract_key, assign_unique, fold, name_key, slugify
 
@@ -253,6 +260,17 @@ class People:
         self.drafts[handle].profiles.append(profile.file)
         return handle
 
+    def unmerged(self, curation: Curation) -> list[Problem]:
+        """A warning for each ``same_person`` entry that merges nothing: fewer than two of its
+        spellings name an author or a profile's owner."""
+        seen = {name_key(s) for draft in self.drafts.values() for s in draft.spellings}
+        problems = []
+        for names, line in curation.same_person:
+            found = {name_key(n.display) for n in names} & seen
+            if len(found) < 2:
+                problems.append(Problem(CURATION_NAME, line, _unmerged(names, found)))
+        return problems
+
     def author(self, name: Name, where: tuple[int, int, int]) -> Handle:
         handle = ("key", self.key(name))
         return self._see(handle, name, where)
@@ -279,6 +297,20 @@ class People:
         if name is not None and (spelling := name.display) not in draft.spellings:
             draft.spellings.append(spelling)
         return handle
+
+
+def _unmerged(names: tuple[Name, ...], found: set[str]) -> str:
+    spellings = ", ".join(repr(n.citation) for n in names)
+    missing = [repr(n.citation) for n in names if name_key(n.display) not in found]
+    if len(missing) == len(names):
+        return (
+            f"people.same_person [{spellings}] matches no author or profile owner: "
+            "check the spellings against the dumps"
+        )
+    return (
+        f"people.same_person [{spellings}] merges nothing: {', '.join(missing)} names no author "
+        "or profile owner; check the spelling against the dumps"
+    )
 
 
 # --- assembly ------------------------------------------------------------------------------
@@ -310,7 +342,7 @@ def _assemble(profiles: Sequence[RawProfile], curation: Curation) -> Corpus:
     papers = [paper_of(d, pid, person_ids) for d, pid in zip(drafts, paper_ids, strict=True)]
     papers.sort(key=newest_first)
     persons = _persons(people, papers, person_ids)
-    return Corpus.of(papers, persons, people.problems)
+    return Corpus.of(papers, persons, [*people.problems, *people.unmerged(curation)])
 
 
 def newest_first(paper: Paper) -> tuple[int, str]:
@@ -321,8 +353,6 @@ def _draft_paper(group: list[RawRecord], people: People) -> PaperDraft:
     listed = next((r for r in group if r.authors), None)
     profiled = tuple(dict.fromkeys(people.owner_of[r.file] for r in group))
     if listed is not None and listed.authors:
-        # One entry per exact source name: spellings that curation declares one person keep
-        # their places in the list and both point at that person.
         return PaperDraft(group, people.sight_authors(listed), True, profiled)
     return PaperDraft(group, profiled, False, profiled)
 
@@ -352,7 +382,9 @@ def paper_of(draft: PaperDraft, paper_id: str, person_ids: dict[Handle, str]) ->
     return Paper(
         id=paper_id,
         title=next((r.title for r in records if r.title), None),
-        authors=tuple(map(person_ids.__getitem__, draft.authors)),
+        # two spellings of one person on a list (declared by curation, or names that differ
+        # only in case, accents or punctuation) make one entry, where the first stands
+        authors=tuple(dict.fromkeys(map(person_ids.__getitem__, draft.authors))),
         authors_complete=draft.authors_complete,
         abstract=" ".join(next((r.abstract for r in records if r.abstract), "").split()),
         arxiv=arxiv,

@@ -67,7 +67,7 @@ def reauthored(
     if again is None:
         return None
     papers = {
-        pid: replace(corpus.papers_by_id[pid], authors=tuple(ids[k] for k in new))
+        pid: replace(corpus.papers_by_id[pid], authors=tuple(dict.fromkeys(ids[k] for k in new)))
         for pid, (_, new) in changes.keys.items()
     }
     return Corpus.of(
@@ -108,6 +108,8 @@ def people_again(
     id (None: gone); None when a change may reach beyond them. ``order``: each paper's place in
     the new model."""
     seen, after_papers = changes.seen, changes.papers
+    if not changes.touched.isdisjoint(seen[1].alias):
+        return None  # curation merges spellings here: whether its entries match may change
     for key in changes.touched:
         pid = ids.get(key)
         person = corpus.people_by_id[pid] if pid is not None else None

@@ -92,6 +92,47 @@ def test_curation_merges_declared_name_variants(curated: Corpus) -> None:
     assert [(p.name, p.variants) for p in tillet] == [("Philippe Tillet", ("Phil Tillet",))]
 
 
+def test_merged_spellings_are_one_entry_on_the_list_where_the_first_stands(
+    raw: Corpus, curated: Corpus
+) -> None:
+    merged = {"phil-tillet": "philippe-tillet", "amin-tootoochian": "amin-tootoonchian"}
+    before = raw.papers_by_id[GPT4O].authors
+    assert set(merged) <= set(before)
+    expected = tuple(dict.fromkeys(merged.get(a, a) for a in before))
+    assert curated.papers_by_id[GPT4O].authors == expected
+    assert len(expected) == len(before) - 2
+
+
+def test_names_differing_only_in_punctuation_are_one_entry(tmp_path: Path) -> None:
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text(
+        "Lu, Cheng\nA title\nSmith Jones, Ann, Lu, Cheng, Smith-Jones, Ann\nAn abstract.\n"
+    )
+    corpus = build_corpus(read_corpus(tmp_path), Curation())
+    assert corpus.papers[0].authors == ("ann-smith-jones", "cheng-lu")
+    assert corpus.people_by_id["ann-smith-jones"].variants == ("Ann Smith-Jones",)
+
+
+def test_a_same_person_entry_that_merges_nothing_warns_with_its_line(tmp_path: Path) -> None:
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text(
+        "Lu, Cheng\nA title\nLu, Cheng, Song, Yang\nAn abstract.\n"
+    )
+    (tmp_path / "curation.yaml").write_text(
+        "people:\n  same_person:\n"
+        '    - ["Song, Yang", "Song, Y."]\n'
+        '    - ["Nobody, Atall", "Noone, Atall"]\n'
+        '    - ["Lu, Cheng", "Song, Yang"]\n'
+    )
+    corpus = build_corpus(read_corpus(tmp_path), load_curation(tmp_path)[0])
+    assert [str(p) for p in corpus.problems if p.file == "curation.yaml"] == [
+        "curation.yaml:3: people.same_person ['Song, Yang', 'Song, Y.'] merges nothing: "
+        "'Song, Y.' names no author or profile owner; check the spelling against the dumps",
+        "curation.yaml:4: people.same_person ['Nobody, Atall', 'Noone, Atall'] matches no "
+        "author or profile owner: check the spellings against the dumps",
+    ]
+
+
 def test_curated_arxiv_gives_the_year(curated: Corpus) -> None:
     learn2hop = curated.papers_by_id["learn2hop-learned-optimization-on-rough-landscapes"]
     assert learn2hop.arxiv == "2107.09661" and learn2hop.year == 2021

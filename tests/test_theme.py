@@ -418,7 +418,7 @@ def test_no_page_scrolls_sideways_on_a_390px_phone(site: Path, browser: Browser)
     for path in PHONE_PAGES:
         for fragment in ("", "#authors") if "gpt-4o" in path else ("",):
             page.goto((site / path).as_uri() + fragment)
-            if fragment:  # open the full author list too: 418 names must wrap
+            if fragment:  # open the full author list too: 416 names must wrap
                 page.click("details.more-authors > summary")
                 assert page.is_visible("button.copy"), "site.js shows the copy buttons"
             widths[path + fragment] = page.evaluate(
