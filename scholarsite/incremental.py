@@ -192,7 +192,10 @@ def pages_to_render(
             if page.path in shown or (page.kind == "paper" and page.key in new_abstracts)
         ]
     templates = _changed(old.templates, new.templates)
-    deps = {t: template_dependencies(env, t) for t in {p.template for p in pages}}
+    try:
+        deps = {t: template_dependencies(env, t) for t in {p.template for p in pages}}
+    except jinja2.TemplateError:
+        return pages  # a broken template: rendering the pages reports it, with its line
     corpus, before = new.corpus, old.corpus
     keys = _changed(old.tables.keys, new.tables.keys)
     papers = _changed(before.papers_by_id, corpus.papers_by_id) | keys

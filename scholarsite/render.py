@@ -135,21 +135,27 @@ def template_problem(error: Exception, templates: Path) -> Problem:
     if isinstance(error, jinja2.TemplateSyntaxError):
         name = error.name or error.filename or "?"
         return Problem(f"templates/{name}", error.lineno, f"template syntax error: {error.message}")
+    line, name = _template_frame(error, templates)
     if isinstance(error, jinja2.TemplateNotFound):
-        return Problem(f"templates/{error.name}", 0, "template not found in " + str(templates))
-    line, name = _template_frame(error)
+        missing = f"template {error.name!r} not found in {templates}"
+        if name == "?":  # a page's own template
+            return Problem(f"templates/{error.name}", 0, "template not found in " + str(templates))
+        return Problem(f"templates/{name}", line, missing)
     return Problem(f"templates/{name}", line, f"template error: {error}")
 
 
-def _template_frame(error: Exception) -> tuple[int, str]:
-    """The innermost template line in the traceback (Jinja maps compiled code to template lines)."""
+def _template_frame(error: Exception, templates: Path) -> tuple[int, str]:
+    """The innermost template line in the traceback (Jinja maps compiled code to template
+    lines), and that template's name."""
     tb = error.__traceback__
     found = (0, "?")
     while tb is not None:
         frame = tb.tb_frame
         filename = frame.f_code.co_filename
         if filename.endswith(".html") or filename.endswith(".xml"):
-            found = (tb.tb_lineno, Path(filename).name)
+            path = Path(filename)
+            found = (tb.tb_lineno, path.relative_to(templates).as_posix()
+                     if path.is_relative_to(templates) else path.name)  # fmt: skip
         tb = tb.tb_next
     return found
 

@@ -99,6 +99,31 @@ def test_a_partial_a_template_starts_to_include_is_followed(
     assert "second note" in (tmp_path / "live/about/index.html").read_text()
 
 
+@pytest.mark.parametrize(
+    ("broken", "reported"),
+    [
+        ("{{ p.title }", "templates/partials/paper_item.html:3: template syntax error"),
+        ('{% include "partials/none.html" %}', "templates/partials/paper_item.html:3: template "),
+    ],
+)
+def test_a_template_broken_between_builds_is_reported_with_its_line(
+    site_copy: Path, tmp_path: Path, broken: str, reported: str
+) -> None:
+    theme = site_copy.parent / "templates"
+    shutil.copytree(ROOT / "templates", theme)
+    shutil.copytree(ROOT / "static", site_copy.parent / "static")
+    first = build_site(BuildOptions(site_copy, tmp_path / "live"))
+    before = tree(tmp_path / "live")
+    item = theme / "partials" / "paper_item.html"
+    lines = item.read_text().splitlines(keepends=True)
+    lines.insert(2, broken + "\n")
+    item.write_text("".join(lines))
+    with pytest.raises(BuildFailed) as failed:
+        build_site(BuildOptions(site_copy, tmp_path / "live"), previous=first.state)
+    assert [str(p) for p in failed.value.problems][0].startswith(reported)
+    assert tree(tmp_path / "live") == before
+
+
 def test_a_second_build_with_nothing_changed_stops_at_once(site_copy: Path, tmp_path: Path) -> None:
     first = build_site(BuildOptions(site_copy, tmp_path / "out"))
     before = tree(tmp_path / "out")
@@ -299,9 +324,9 @@ def preview_rebuild(options: BuildOptions, previous: BuildResult, dumps: DumpCac
 @example(sequence=[("word", 0, 4), ("word", 0, 6)])
 # An abstract, then a title a curation fix gives, then an abstract: each updated in place.
 @example(sequence=[("word", 0, 6), ("curated title", 1, 0), ("word", 0, 6 + 31)])
-# The 418-author list: its 8th and 9th authors swap places (no name or count changes).
+# The GPT-4o author list: its 8th and 9th authors swap places (no name or count changes).
 @example(sequence=[("author", 0, 2 + 7 * 31)])
-# A name on the 418-author list gets a new spelling, then two of its authors trade places: the
+# A name on the GPT-4o author list gets a new spelling, then two of its authors trade places: the
 # model is updated in place both times.
 @example(sequence=[("letter", 0, 2 + 31 * 3), ("author", 0, 2 + 7 * 31)])
 # A paper added to a dump, then another before it, both updating the model in place.
