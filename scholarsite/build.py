@@ -18,7 +18,7 @@ from scholarsite.buildstate import load_state, save_state
 from scholarsite.config import SiteConfig, load_config
 from scholarsite.corpus import DumpCache, RawProfile, read_corpus
 from scholarsite.curation import Curation, acknowledge, load_curation
-from scholarsite.errors import BuildFailed, Problem, ScholarsiteError
+from scholarsite.errors import BuildFailed, Problem, ScholarsiteError, SourceError
 from scholarsite.export import build_summary, corpus_json
 from scholarsite.fingerprint import input_digest
 from scholarsite.gcpause import collector_paused, return_free_memory
@@ -114,7 +114,12 @@ def read_site(
     with collector_paused():  # the records and the model hold no reference cycles
         profiles = read_corpus(source, dumps, jobs)
         if not profiles:
-            problems.append(Problem("corpus", 0, "no profile dumps found in corpus/"))
+            raise SourceError(
+                "corpus",
+                0,
+                f"no profile dumps in {source / 'corpus'}: put the profiles' text "
+                "exports there, one file per profile (a site with no papers is not built)",
+            )
         for profile in profiles:
             problems += profile.problems
         if dumps is None:

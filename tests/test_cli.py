@@ -80,3 +80,21 @@ def test_a_full_disk_is_a_message_and_leaves_the_last_build(
     assert "Traceback" not in message
     assert {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} == before
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.tmp-")]
+
+
+@pytest.mark.parametrize("emptied", ["no dumps", "no corpus folder"])
+def test_a_source_with_no_dumps_is_an_error_and_leaves_the_last_build(
+    site_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emptied: str
+) -> None:
+    out = tmp_path / "out"
+    assert main(["build", "--source", str(site_copy), "--output", str(out)]) == 0
+    before = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    for dump in (site_copy / "corpus").iterdir():
+        dump.unlink()
+    if emptied == "no corpus folder":
+        (site_copy / "corpus").rmdir()
+    stderr = io.StringIO()
+    monkeypatch.setattr("sys.stderr", stderr)
+    assert main(["build", "--source", str(site_copy), "--output", str(out)]) == 1
+    assert f"corpus: no profile dumps in {site_copy / 'corpus'}: put the" in stderr.getvalue()
+    assert {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} == before
