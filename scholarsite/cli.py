@@ -63,6 +63,12 @@ def make_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="lint the corpus and the built site")
     _source_output(check)
     check.add_argument("--json", action="store_true", help="machine-readable output")
+    check.add_argument(
+        "--fail-on",
+        choices=("warning", "error"),
+        default="warning",
+        help="exit 1 on any finding (default), or only when the site is broken",
+    )
     return parser
 
 
@@ -176,7 +182,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from scholarsite.check import run_check
 
-    return run_check(args.source, args.output, as_json=args.json, stream=sys.stdout)
+    return run_check(
+        args.source, args.output, as_json=args.json, stream=sys.stdout, fail_on=args.fail_on
+    )
 
 
 COMMANDS = {"build": cmd_build, "serve": cmd_serve, "check": cmd_check}

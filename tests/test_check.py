@@ -48,11 +48,11 @@ def kinds(findings: list[Finding]) -> list[str]:
 # --- the whole command ---------------------------------------------------------------------------
 
 
-def test_shipped_site_passes_with_warnings_only(built: Path) -> None:
+def test_shipped_site_has_warnings_and_no_errors(built: Path) -> None:
     code, report = check_json(SHIPPED, built)
     errors = [f for f in report["findings"] if f["severity"] == "error"]  # type: ignore[union-attr]
     assert errors == []
-    assert code == 0 and report["ok"] is True
+    assert code == 1 and report["ok"] is False
     found = {f["kind"] for f in report["findings"]}  # type: ignore[union-attr]
     assert {"untitled", "no-year", "no-authors"} <= found
     untitled = [f for f in report["findings"] if f["kind"] == "untitled"]  # type: ignore[union-attr]
@@ -76,9 +76,29 @@ def test_broken_link_fails_with_file_and_line(built: Path, tmp_path: Path) -> No
     assert "1 error" in text
 
 
-def test_cli_check_json_and_exit_code(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", "--source", str(SHIPPED), "--output", str(built), "--json"]) == 0
+def test_warnings_fail_the_check_unless_only_errors_should(
+    built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    command = ["check", "--source", str(SHIPPED), "--output", str(built), "--json"]
+    assert main(command) == 1  # the shipped corpus has untitled papers: problems, not errors
+    report = json.loads(capsys.readouterr().out)
+    assert (report["ok"], report["errors"]) == (False, 0) and report["warnings"] > 0
+    assert main([*command, "--fail-on", "error"]) == 0
     assert json.loads(capsys.readouterr().out)["ok"] is True
+
+
+def test_a_corpus_with_nothing_to_report_passes(tmp_path: Path) -> None:
+    source = tmp_path / "site_src"
+    (source / "corpus").mkdir(parents=True)
+    (source / "site.yaml").write_text("title: T\nbase_url: https://example.org/\n")
+    (source / "corpus" / "a.txt").write_text(
+        "Lu, Cheng\nA title\nLu, Cheng, Song, Yang\nAn abstract.\n"
+    )
+    (source / "curation.yaml").write_text(
+        "papers:\n  - match: {abstract_starts: An abstract}\n    arxiv: '2101.00001'\n"
+    )
+    assert main(["build", "--source", str(source), "--output", str(tmp_path / "out")]) == 0
+    assert main(["check", "--source", str(source), "--output", str(tmp_path / "out")]) == 0
 
 
 def test_missing_build_is_an_error(tmp_path: Path) -> None:

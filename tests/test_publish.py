@@ -318,7 +318,7 @@ def test_workflow_tests_builds_strictly_and_deploys() -> None:
     commands = " ".join(step.get("run", "") for step in steps)
     assert "./test.sh" in commands
     assert "scholarsite build --strict --base-url" in commands
-    assert "scholarsite check" in commands
+    assert "scholarsite check --fail-on error" in commands
     uses = [step.get("uses", "") for job in workflow["jobs"].values() for step in job["steps"]]
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
     assert any(u.startswith("actions/deploy-pages@") for u in uses)

@@ -6,7 +6,9 @@ source, and every paper page carries the tags Google Scholar requires. The corpu
 variants of one person (ranked, with the ``curation.yaml`` lines that would merge them),
 untitled papers, papers without authors or year, and unacknowledged source warnings.
 
-Errors (the site is broken) make the command exit 1; warnings (the data is incomplete) do not.
+Errors (the site is broken) and warnings (the data is incomplete, or two names are likely one
+person) are both problems: the command exits 1 on either, or only on errors when asked to
+(``fail_on=ERROR``). Acknowledged source warnings are not listed.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import TextIO
 
 from scholarsite.build import read_site
 from scholarsite.check.corpus import corpus_findings, variant_finding
-from scholarsite.check.findings import ERROR, Finding, error
+from scholarsite.check.findings import ERROR, WARNING, Finding, error
 from scholarsite.check.site import read_built_site, site_findings
 from scholarsite.check.variants import Variant, curation_snippet, likely_variants
 from scholarsite.errors import BuildFailed
@@ -26,14 +28,18 @@ from scholarsite.errors import BuildFailed
 EXIT_OK, EXIT_FAILED = 0, 1
 
 
-def run_check(source: Path, output: Path, *, as_json: bool, stream: TextIO) -> int:
-    """Check ``source`` and the site built from it in ``output``; report; 1 if any error."""
+def run_check(
+    source: Path, output: Path, *, as_json: bool, stream: TextIO, fail_on: str = WARNING
+) -> int:
+    """Check ``source`` and the site built from it in ``output``; report; 1 if any finding is
+    at least as bad as ``fail_on`` (a warning or an error)."""
     findings, variants = check_all(source, output)
+    failing = [f for f in findings if fail_on == WARNING or f.severity == ERROR]
     if as_json:
-        stream.write(json_report(findings, variants))
+        stream.write(json_report(findings, variants, ok=not failing))
     else:
         stream.write(text_report(findings, variants, output))
-    return EXIT_FAILED if any(f.severity == ERROR for f in findings) else EXIT_OK
+    return EXIT_FAILED if failing else EXIT_OK
 
 
 def check_all(source: Path, output: Path) -> tuple[list[Finding], list[Variant]]:
@@ -62,10 +68,10 @@ def _finding_order(f: Finding) -> tuple[int, str, int, str, str]:
     return (f.severity != ERROR, f.file, f.line, f.kind, f.message)
 
 
-def json_report(findings: Sequence[Finding], variants: Sequence[Variant]) -> str:
+def json_report(findings: Sequence[Finding], variants: Sequence[Variant], ok: bool) -> str:
     errors = sum(f.severity == ERROR for f in findings)
     data = {
-        "ok": errors == 0,
+        "ok": ok,
         "errors": errors,
         "warnings": len(findings) - errors,
         "findings": [f.as_dict() for f in findings],
