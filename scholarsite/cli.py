@@ -13,6 +13,7 @@ from typing import TextIO
 
 from scholarsite import __version__
 from scholarsite.build import BuildOptions, BuildResult, build_site
+from scholarsite.config import normalize_base_url
 from scholarsite.errors import BuildFailed, Problem, ScholarsiteError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -35,7 +36,9 @@ def make_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build the site into the output directory")
     _source_output(build)
     build.add_argument(
-        "--base-url", help="absolute URL the site is published at (canonical links, sitemap, feed)"
+        "--base-url",
+        type=_base_url,
+        help="absolute URL the site is published at (canonical links, sitemap, feed)",
     )
     build.add_argument(
         "--jobs", type=_positive, default=None, help="worker processes (default: all cores)"
@@ -86,6 +89,13 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return value
+
+
+def _base_url(text: str) -> str:
+    try:
+        return normalize_base_url(text)
+    except ScholarsiteError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _port(text: str) -> int:

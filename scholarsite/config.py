@@ -42,6 +42,12 @@ def normalize_base_url(url: str) -> str:
             f"base URL {url!r} is not an absolute http(s) URL such as https://example.org/site/; "
             "fix base_url in site.yaml or --base-url"
         )
+    if parts.query or parts.fragment or url.endswith(("?", "#")):
+        raise ScholarsiteError(
+            f"base URL {url!r} has a ?query or #fragment, which would end up in the middle of "
+            "every page's address; give the folder the site is published at, such as "
+            "https://example.org/site/"
+        )
     return url.rstrip("/") + "/"
 
 

@@ -98,3 +98,14 @@ def test_a_source_with_no_dumps_is_an_error_and_leaves_the_last_build(
     assert main(["build", "--source", str(site_copy), "--output", str(out)]) == 1
     assert f"corpus: no profile dumps in {site_copy / 'corpus'}: put the" in stderr.getvalue()
     assert {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} == before
+
+
+@pytest.mark.parametrize("url", ["not a url", "ftp://example.org/", "https://example.org/?a=1"])
+def test_a_bad_base_url_on_the_command_line_is_bad_usage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], url: str
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["build", "--output", str(tmp_path / "out"), "--base-url", url])
+    assert stopped.value.code == 2
+    assert f"argument --base-url: base URL {url!r}" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -320,6 +320,12 @@ BROKEN_FILES = [
         ("site.yaml:7: 'title' must be text, not a list",),
     ),
     BrokenFile(
+        "site-yaml-base-url-with-a-query",
+        "site_src/site.yaml",
+        "title: x\nbase_url: https://example.org/a?q=1#f\n",
+        ("site.yaml:2: base URL 'https://example.org/a?q=1#f' has a ?query or #fragment",),
+    ),
+    BrokenFile(
         "curation-yaml-unclosed-brace",
         "site_src/curation.yaml",
         'profiles:\n  000_good.txt: {name: "Lu, Cheng"\npapers: []\n',
