@@ -157,6 +157,8 @@ class _Reader:
                     at, f"{given!r} is not an arXiv identifier (like 2410.21276 or hep-th/9901001)"
                 )
         abstract = self._text(match.get("abstract_starts"), at, "match.abstract_starts")
+        if abstract is not None and not abstract_key(abstract):
+            self.fail(at, "match.abstract_starts is empty: give the first words of the abstract")
         hide = entry.get("hide", False)
         if not isinstance(hide, bool):
             self.fail(at, "hide must be true or false")

@@ -118,18 +118,45 @@ class Corpus:
 def build_corpus(profiles: Sequence[RawProfile], curation: Curation) -> Corpus:
     """Curate, merge, resolve people and assign ids. The profiles' records are updated in place."""
     problems = name_profiles(profiles, curation)
-    used = fix_records(profiles, curation.papers)
+    ambiguous = _ambiguous(profiles, curation.papers)
+    used = fix_records(profiles, [fix for fix in curation.papers if fix not in ambiguous])
     corpus = _assemble(profiles, curation)
     by_id = [fix for fix in curation.papers if fix.match_id is not None]
     if by_id:
         used |= _fix_by_id(profiles, corpus, by_id)
         corpus = _assemble(profiles, curation)
     problems += [
-        Problem("curation.yaml", fix.line, f"papers: {_describe(fix)} matches no paper")
+        Problem(CURATION_NAME, fix.line, f"papers: {_describe(fix)} matches no paper")
         for fix in curation.papers
-        if fix not in used
+        if fix not in used and fix not in ambiguous
+    ]
+    problems += [
+        Problem(
+            CURATION_NAME,
+            fix.line,
+            f"papers: {_describe(fix)} matches {len(works)} different papers "
+            f"({', '.join(f'{w[0].file}:{w[0].line}' for w in works[:3])}"
+            f"{', …' if len(works) > 3 else ''}), so it was applied to none; "
+            "give more of the abstract's first words",
+        )
+        for fix, works in ambiguous.items()
     ]
     return Corpus.of(corpus.papers, corpus.people, [*corpus.problems, *problems])
+
+
+def _ambiguous(
+    profiles: Sequence[RawProfile], fixes: Sequence[PaperFix]
+) -> dict[PaperFix, list[list[RawRecord]]]:
+    """The fixes matched by the start of an abstract that match records of more than one work
+    (as the model would merge them), with those works."""
+    records = [r for p in profiles for r in p.records]
+    found = {}
+    for fix in fixes:
+        if fix.match_abstract is not None:
+            works = merge_records([r for r in records if fix.matches(r)])
+            if len(works) > 1:
+                found[fix] = works
+    return found
 
 
 def _describe(fix: PaperFix) -> str:

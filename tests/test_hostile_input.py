@@ -326,6 +326,12 @@ BROKEN_FILES = [
         ("site.yaml:2: base URL 'https://example.org/a?q=1#f' has a ?query or #fragment",),
     ),
     BrokenFile(
+        "curation-yaml-empty-abstract-start",
+        "site_src/curation.yaml",
+        "papers:\n  - match: {abstract_starts: ' '}\n    title: X\n",
+        ("curation.yaml:2: match.abstract_starts is empty: give the first words of the abstract",),
+    ),
+    BrokenFile(
         "curation-yaml-unclosed-brace",
         "site_src/curation.yaml",
         'profiles:\n  000_good.txt: {name: "Lu, Cheng"\npapers: []\n',

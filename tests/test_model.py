@@ -133,6 +133,27 @@ def test_a_same_person_entry_that_merges_nothing_warns_with_its_line(tmp_path: P
     ]
 
 
+def test_an_abstract_start_matching_several_papers_is_applied_to_none(tmp_path: Path) -> None:
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text(
+        "Lu, Cheng\nFirst\nLu, Cheng\nWe show one thing.\n"
+        "Second\nLu, Cheng\nWe prove another.\n"
+    )
+    (tmp_path / "corpus" / "b.txt").write_text("Tony\nAbstract:We show one thing.\n")
+    (tmp_path / "curation.yaml").write_text(
+        "papers:\n"
+        "  - match: {abstract_starts: We}\n    arxiv: '2101.00001'\n"
+        "  - match: {abstract_starts: We show}\n    title: Shown\n"
+    )
+    corpus = build_corpus(read_corpus(tmp_path), load_curation(tmp_path)[0])
+    assert sorted((p.title, p.arxiv) for p in corpus.papers) == [("Second", None), ("Shown", None)]
+    assert [str(p) for p in corpus.problems if p.file == "curation.yaml"] == [
+        "curation.yaml:2: papers: abstract_starts 'we' matches 2 different papers "
+        "(corpus/a.txt:2, corpus/a.txt:5), so it was applied to none; give more of the "
+        "abstract's first words"
+    ]
+
+
 def test_curated_arxiv_gives_the_year(curated: Corpus) -> None:
     learn2hop = curated.papers_by_id["learn2hop-learned-optimization-on-rough-landscapes"]
     assert learn2hop.arxiv == "2107.09661" and learn2hop.year == 2021
