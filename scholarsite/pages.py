@@ -6,15 +6,18 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from scholarsite.errors import BuildFailed, Problem
+from scholarsite.errors import BuildFailed, Problem, SourceError
 from scholarsite.text import render_page
-from scholarsite.yamlfile import LineDict, parse_yaml, unknown_keys
+from scholarsite.yamlfile import LineDict, parse_yaml, read_text, unknown_keys
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
+_OPENED = re.compile(r"\A---[ \t]*\n")
 RESERVED = frozenset({"papers", "authors", "search", "static", "404", "corpus", "feed", "sitemap"})
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _KEYS = ("title", "description", "nav", "order")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,11 @@ def read_pages(source: Path) -> tuple[list[MarkdownPage], list[Problem]]:
                 )
             )
             continue
-        page, found = read_page(path.read_text(encoding="utf-8-sig", errors="replace"), name, rel)
+        try:
+            page, found = read_page(read_text(path, rel), name, rel)
+        except SourceError as error:
+            errors.append(error.problem)
+            continue
         pages.append(page)
         problems += found
     if errors:
@@ -78,38 +85,57 @@ def read_pages(source: Path) -> tuple[list[MarkdownPage], list[Problem]]:
 
 
 def read_page(text: str, name: str, rel: str) -> tuple[MarkdownPage, list[Problem]]:
+    """A page from its file's text; front matter that cannot be used is a SourceError."""
     text = text.replace("\r\n", "\n")
-    meta: dict[str, object] = {}
+    meta: LineDict = LineDict()
     problems: list[Problem] = []
     body_line = 0
     match = _FRONT_MATTER.match(text)
     if match:
-        data = parse_yaml(match.group(1), rel)
+        data = parse_yaml("\n" + match.group(1), rel)  # so that its lines are the file's
         body_line = match.group(0).count("\n")
         if isinstance(data, LineDict):
-            meta = dict(data)
-            problems += [
-                Problem(rel, p.line + 1, p.message) for p in unknown_keys(data, _KEYS, rel)
-            ]
+            meta = data
+            problems += unknown_keys(data, _KEYS, rel)
         elif data is not None:
-            problems.append(Problem(rel, 2, "front matter must be a mapping (title: …)"))
+            raise SourceError(rel, 2, "front matter must be a mapping (title: …)")
         text = text[match.end() :]
+    elif _OPENED.match(text):
+        raise SourceError(rel, 1, "front matter is never closed: end it with a line of ---")
     rendered = render_page(text)
     problems += [Problem(rel, body_line + 1, message) for message in rendered.problems]
-    title = str(meta.get("title") or _first_heading(text) or name.replace("-", " ").title())
-    order = meta.get("order", 100)
+    title = (
+        _front(meta, "title", str, rel, "")
+        or _first_heading(text)
+        or name.replace("-", " ").title()
+    )
     return (
         MarkdownPage(
             name=name,
             source=rel,
             title=title,
-            description=str(meta.get("description") or ""),
+            description=_front(meta, "description", str, rel, ""),
             html=rendered.html,
-            in_nav=bool(meta.get("nav", name != "index")),
-            order=order if isinstance(order, int) else 100,
+            in_nav=_front(meta, "nav", bool, rel, name != "index"),
+            order=_front(meta, "order", int, rel, 100),
         ),
         problems,
     )
+
+
+_KINDS = {str: "text", bool: "true or false", int: "a whole number"}
+
+
+def _front(meta: LineDict, key: str, kind: type[T], rel: str, default: T) -> T:
+    """The value of ``key`` in front matter, which must be of ``kind``; ``default`` if absent."""
+    value = meta.get(key)
+    if value is None:
+        return default
+    if kind is str and type(value) in (int, float):  # title: 2024
+        return kind(value)  # type: ignore[call-arg]
+    if type(value) is not kind:
+        raise SourceError(rel, meta.line_of(key), f"{key!r} must be {_KINDS[kind]}, not {value!r}")
+    return value
 
 
 def _first_heading(text: str) -> str | None:

@@ -126,17 +126,22 @@ def _describe_yaml_error(error: yaml.MarkedYAMLError, lines: list[str]) -> tuple
 
 def read_yaml(path: Path, name: str) -> Any:
     """Read and parse a UTF-8 YAML file; every failure is a SourceError that names the file."""
+    return parse_yaml(read_text(path, name), name)
+
+
+def read_text(path: Path, name: str) -> str:
+    """A UTF-8 source file's text (a byte-order mark dropped); a file that cannot be read or is
+    not UTF-8 is a SourceError that names it (and the line of the first bad byte)."""
     try:
         data = path.read_bytes()
     except OSError as error:
         raise SourceError(name, 0, f"cannot read the file: {error.strerror}") from None
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         message = f"not UTF-8 text ({error.reason}); save it as UTF-8"
         raise SourceError(name, line, message) from None
-    return parse_yaml(text, name)
 
 
 def unknown_keys(

@@ -345,6 +345,24 @@ BROKEN_FILES = [
         exit_code=0,
     ),
     BrokenFile(
+        "page-front-matter-wrong-type",
+        "site_src/pages/about.md",
+        "---\ntitle: About\nnav: 'no'\n---\n# About\n",
+        ("pages/about.md:3: 'nav' must be true or false, not 'no'",),
+    ),
+    BrokenFile(
+        "page-front-matter-never-closed",
+        "site_src/pages/about.md",
+        "---\ntitle: About\n\nThe page.\n",
+        ("pages/about.md:1: front matter is never closed: end it with a line of ---",),
+    ),
+    BrokenFile(
+        "page-front-matter-tab",
+        "site_src/pages/about.md",
+        "---\ntitle: About\n\torder: 1\n---\nThe page.\n",
+        ("pages/about.md:3: invalid YAML at column 1",),
+    ),
+    BrokenFile(
         "template-syntax-error",
         "templates/page.html",
         '{% extends "base.html" %}\n{% block main %}\n<p>{{ page.title }</p>\n{% endblock %}\n',
@@ -395,4 +413,14 @@ def test_site_yaml_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
     done = run_cli("build", cwd=tmp_path)
     assert done.returncode == 1
     assert "site.yaml:2: not UTF-8 text" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_page_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
+    site_with(tmp_path, BROKEN_FILES[0])
+    (tmp_path / "site_src" / "site.yaml").write_text("title: ok\n", encoding="utf-8")
+    (tmp_path / "site_src" / "pages" / "about.md").write_bytes(b"# About\n\nCaf\xe9 cr\xe8me\n")
+    done = run_cli("build", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "pages/about.md:3: not UTF-8 text" in done.stderr
     assert "Traceback" not in done.stderr
