@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from scholarsite.corpus.decode import CONTROL
 from scholarsite.errors import BuildFailed, Problem, SourceError
 from scholarsite.text import render_page
 from scholarsite.yamlfile import LineDict, parse_yaml, read_text, unknown_keys
@@ -87,6 +88,10 @@ def read_pages(source: Path) -> tuple[list[MarkdownPage], list[Problem]]:
 def read_page(text: str, name: str, rel: str) -> tuple[MarkdownPage, list[Problem]]:
     """A page from its file's text; front matter that cannot be used is a SourceError."""
     text = text.replace("\r\n", "\n")
+    if found := CONTROL.search(text):
+        line = text.count("\n", 0, found.start()) + 1
+        character = f"U+{ord(found.group()):04X}"
+        raise SourceError(rel, line, f"the control character {character} is in the text: remove it")
     meta: LineDict = LineDict()
     problems: list[Problem] = []
     body_line = 0

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from scholarsite.corpus.decode import CONTROL
 from scholarsite.errors import Problem, SourceError
 
 
@@ -68,7 +69,16 @@ def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
 
 
 def _string(loader: _Loader, node: yaml.ScalarNode) -> str:
-    return without_surrogates(str(loader.construct_scalar(node)))
+    text = without_surrogates(str(loader.construct_scalar(node)))
+    if found := CONTROL.search(text):
+        raise yaml.constructor.ConstructorError(
+            None,
+            None,
+            f"the value holds the control character U+{ord(found.group()):04X}, which no page "
+            "may show: remove it",
+            node.start_mark,
+        )
+    return text
 
 
 def without_surrogates(text: str) -> str:

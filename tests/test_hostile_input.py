@@ -345,6 +345,18 @@ BROKEN_FILES = [
         exit_code=0,
     ),
     BrokenFile(
+        "site-yaml-control-character",
+        "site_src/site.yaml",
+        'description: plain\ntitle: "Demo\\e[31m title"\n',
+        ("site.yaml:2: invalid YAML at column 8: the value holds the control character U+001B",),
+    ),
+    BrokenFile(
+        "page-direction-override",
+        "site_src/pages/about.md",
+        "# About\n\nSee \u202eyou\n",
+        ("pages/about.md:3: the control character U+202E is in the text: remove it",),
+    ),
+    BrokenFile(
         "page-front-matter-wrong-type",
         "site_src/pages/about.md",
         "---\ntitle: About\nnav: 'no'\n---\n# About\n",

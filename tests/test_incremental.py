@@ -120,7 +120,7 @@ def test_a_template_broken_between_builds_is_reported_with_its_line(
     item.write_text("".join(lines))
     with pytest.raises(BuildFailed) as failed:
         build_site(BuildOptions(site_copy, tmp_path / "live"), previous=first.state)
-    assert [str(p) for p in failed.value.problems][0].startswith(reported)
+    assert str(failed.value.problems[0]).startswith(reported)
     assert tree(tmp_path / "live") == before
 
 

@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scholarsite.build import BuildOptions, build_site
+from scholarsite.corpus.decode import CONTROL
 from scholarsite.mathml import ALLOWED_MATH_ATTRIBUTES, MATH_OUTPUT_ELEMENTS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,6 +102,12 @@ def _line(text: str) -> str:
     return re.sub(r"[\r\n\x0b\x0c\x1c-\x1e\x85]+", " ", text).strip() or "x"
 
 
+def _typed(text: str) -> str:
+    """Text for a hand-written file (site.yaml, curation.yaml, a page): control characters are
+    refused there with a message (see test_hostile_input), not cleaned as in the dumps."""
+    return CONTROL.sub("", text)
+
+
 def titled_dump(fields: SiteFields) -> str:
     lines = ["Lu, Cheng"]
     for i, title in enumerate(fields.titles):
@@ -138,19 +145,21 @@ def write_site(root: Path, fields: SiteFields) -> Path:
         b"Tony\nAbstract: Raw bytes from a scraper, kept as text: " + fields.dump_bytes + b".\n"
     )
     config = {"base_url": "https://example.org/site/", **fields.config}
+    config = {key: _typed(value) for key, value in config.items()}
     (source / "site.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     curation = {
-        "profiles": {"001_listing.txt": {"name": f"Ryder, {_line(fields.curation_name)}"}},
+        "profiles": {"001_listing.txt": {"name": f"Ryder, {_typed(_line(fields.curation_name))}"}},
         "papers": [
-            {"match": {"arxiv": "2402.10001"}, "title": _line(fields.curation_title)},
+            {"match": {"arxiv": "2402.10001"}, "title": _typed(_line(fields.curation_title))},
         ],
     }
     (source / "curation.yaml").write_text(
         yaml.safe_dump(curation, allow_unicode=True), encoding="utf-8"
     )
+    text = _typed(fields.page_text)
     page = (
-        f"---\ntitle: {json.dumps(_line(fields.page_text))}\n---\n"
-        f"{BENIGN_PAGE}\n{fields.page_text}\n\n<script>alert(13)</script>\n"
+        f"---\ntitle: {json.dumps(_line(text))}\n---\n"
+        f"{BENIGN_PAGE}\n{text}\n\n<script>alert(13)</script>\n"
     )
     (source / "pages" / "about.md").write_text(page, encoding="utf-8")
     return source

@@ -8,8 +8,13 @@ from scholarsite.corpus.records import SourceLine
 from scholarsite.errors import Problem
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CONTROL_BYTE = re.compile(_CONTROL.pattern.encode())  # in UTF-8, only ever the byte itself
+# Characters no source text may carry: C0 controls but tab and line ends, DEL, C1 controls,
+# and the text-direction embeddings, overrides and isolates, which reorder whatever follows
+# them in a line of a page (an author list, a title), not just their own text.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_BYTES = re.compile(  # the same characters in UTF-8
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]"
+)
 
 
 _MAGIC = (
@@ -48,7 +53,7 @@ def decode_dump(data: bytes, file: str) -> tuple[list[SourceLine], list[Problem]
         raw_lines = _LINE_BREAK.split(text)
     else:
         raw_lines = text.split("\n")
-    if utf8 and not _CONTROL_BYTE.search(data):  # the usual case: nothing to repair
+    if utf8 and not _CONTROL_BYTES.search(data):  # the usual case: nothing to repair
         lines = [SourceLine(n, line.rstrip()) for n, line in enumerate(raw_lines, start=1)]
     else:
         lines = _repaired_lines(raw_lines, utf8, file, problems)
@@ -65,11 +70,16 @@ def _repaired_lines(
     lines: list[SourceLine] = []
     for number, raw in enumerate(raw_lines, start=1):
         text = raw if utf8 else _decode_line(raw.encode("latin-1"), file, number, problems)
-        if _CONTROL.search(text):
+        if CONTROL.search(text):
             problems.append(
-                Problem(file, number, "removed control characters (NUL or similar) from the line")
+                Problem(
+                    file,
+                    number,
+                    "removed control characters (NUL, text-direction overrides or similar) "
+                    "from the line",
+                )
             )
-            text = _CONTROL.sub("", text)
+            text = CONTROL.sub("", text)
         lines.append(SourceLine(number, text.rstrip()))
     return lines
 
