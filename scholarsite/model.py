@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from operator import itemgetter
 
 from scholarsite.corpus import Name, RawProfile, RawRecord
-from scholarsite.corpus.arxiv import normalize_id, year_of
+from scholarsite.corpus.arxiv import month_and_number, normalize_id, year_of
 from scholarsite.curation import (
     CURATION_NAME,
     Curation,
@@ -372,8 +372,11 @@ def _assemble(profiles: Sequence[RawProfile], curation: Curation) -> Corpus:
     return Corpus.of(papers, persons, [*people.problems, *people.unmerged(curation)])
 
 
-def newest_first(paper: Paper) -> tuple[int, str]:
-    return (-(paper.year or 0), paper.id)
+def newest_first(paper: Paper) -> tuple[int, int, int, str]:
+    """By year, and within a year by the month and number of the arXiv id, which gives the year
+    (papers without one come last, by id)."""
+    month, number = month_and_number(paper.arxiv) if paper.arxiv else (0, 0)
+    return (-(paper.year or 0), -month, -number, paper.id)
 
 
 def _draft_paper(group: list[RawRecord], people: People) -> PaperDraft:

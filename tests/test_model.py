@@ -154,6 +154,15 @@ def test_an_abstract_start_matching_several_papers_is_applied_to_none(tmp_path: 
     ]
 
 
+def test_papers_are_newest_first_also_within_a_year(curated: Corpus) -> None:
+    dated = [p for p in curated.papers if p.arxiv]
+    ids = [p.arxiv for p in curated.papers if p.year == 2024]
+    assert ids.index("2410.21276") < ids.index("2407.16226")
+    assert dated == list(curated.papers[: len(dated)])  # those without a year come last
+    for newer, older in zip(dated, dated[1:]):
+        assert (newer.year, newer.arxiv) >= (older.year, older.arxiv), (newer.id, older.id)
+
+
 def test_curated_arxiv_gives_the_year(curated: Corpus) -> None:
     learn2hop = curated.papers_by_id["learn2hop-learned-optimization-on-rough-landscapes"]
     assert learn2hop.arxiv == "2107.09661" and learn2hop.year == 2021

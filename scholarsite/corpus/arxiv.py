@@ -34,3 +34,10 @@ def year_of(arxiv_id: str) -> int:
     if "/" in arxiv_id:
         return 1900 + yy if yy >= 91 else 2000 + yy
     return 2000 + yy
+
+
+def month_and_number(arxiv_id: str) -> tuple[int, int]:
+    """Where an identifier stands within its year: its month, then its number in the month
+    (``2410.21276`` → (10, 21276), ``hep-th/9901001`` → (1, 1)); a later paper is higher."""
+    digits = arxiv_id.rsplit("/", 1)[-1].replace(".", "")
+    return int(digits[2:4]), int(digits[4:])
