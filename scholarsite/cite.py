@@ -12,8 +12,9 @@ from scholarsite.text import abstract_plain_text
 
 _BIBTEX_SPECIAL = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    # BibTeX counts braces even after a backslash: these keep a field's braces balanced
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "%": r"\%",
     "&": r"\&",
     "$": r"\$",
@@ -29,6 +30,19 @@ _STOP = {"a", "an", "the", "on", "of", "for", "and", "in", "to", "towards", "wit
 def bibtex_escape(text: str) -> str:
     """Text safe inside a braced BibTeX field: no unbalanced braces, no active TeX characters."""
     return _SPECIAL.sub(lambda m: _BIBTEX_SPECIAL[m.group()], " ".join(text.split()))
+
+
+_AND = re.compile(r"\sand\s", re.IGNORECASE)  # what BibTeX splits a list of names at
+
+
+def bibtex_name(name: str) -> str:
+    """``Last, First`` for an author list. A single-part name (an organisation), and a part that
+    holds the word "and", are braced so that BibTeX keeps them whole."""
+    last, comma, first = name.partition(", ")
+    if not comma:
+        return "{" + bibtex_escape(name) + "}"
+    parts = [bibtex_escape(part) for part in (last, first)]
+    return ", ".join("{" + p + "}" if _AND.search(f" {p} ") else p for p in parts)
 
 
 def _ascii_word(text: str) -> str:
@@ -78,9 +92,7 @@ def bibtex_entry(paper: Paper, corpus: Corpus, key: str, page_url: str | None = 
         fields.append(("title", "{" + bibtex_escape(paper.title) + "}"))
     names = author_names(paper, corpus)
     if names:
-        # Single-part names (organisations) are braced so BibTeX keeps them whole.
-        authors = [bibtex_escape(n) if "," in n else "{" + bibtex_escape(n) + "}" for n in names]
-        fields.append(("author", " and ".join(authors)))
+        fields.append(("author", " and ".join(map(bibtex_name, names))))
     if paper.year:
         fields.append(("year", str(paper.year)))
     if paper.arxiv:
