@@ -101,6 +101,10 @@ def parse_yaml(text: str, name: str) -> Any:
     except yaml.MarkedYAMLError as error:
         line, message = _describe_yaml_error(error, text.splitlines())
         raise SourceError(name, line, message) from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, such as NUL
+        line = text.count("\n", 0, error.position) + 1
+        message = f"invalid YAML: the character U+{error.character:04X} is not allowed: remove it"
+        raise SourceError(name, line, message) from None
     except yaml.YAMLError as error:
         raise SourceError(name, 0, f"invalid YAML: {error}") from None
     except RecursionError:

@@ -351,6 +351,12 @@ BROKEN_FILES = [
         ("site.yaml:2: invalid YAML at column 8: the value holds the control character U+001B",),
     ),
     BrokenFile(
+        "curation-yaml-nul",
+        "site_src/curation.yaml",
+        'profiles:\n  000_good.txt: {name: "Lu,\x00 Cheng"}\n',
+        ("curation.yaml:2: invalid YAML: the character U+0000 is not allowed: remove it",),
+    ),
+    BrokenFile(
         "page-direction-override",
         "site_src/pages/about.md",
         "# About\n\nSee \u202eyou\n",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -136,8 +137,7 @@ def test_a_same_person_entry_that_merges_nothing_warns_with_its_line(tmp_path: P
 def test_an_abstract_start_matching_several_papers_is_applied_to_none(tmp_path: Path) -> None:
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "a.txt").write_text(
-        "Lu, Cheng\nFirst\nLu, Cheng\nWe show one thing.\n"
-        "Second\nLu, Cheng\nWe prove another.\n"
+        "Lu, Cheng\nFirst\nLu, Cheng\nWe show one thing.\nSecond\nLu, Cheng\nWe prove another.\n"
     )
     (tmp_path / "corpus" / "b.txt").write_text("Tony\nAbstract:We show one thing.\n")
     (tmp_path / "curation.yaml").write_text(
@@ -159,7 +159,7 @@ def test_papers_are_newest_first_also_within_a_year(curated: Corpus) -> None:
     ids = [p.arxiv for p in curated.papers if p.year == 2024]
     assert ids.index("2410.21276") < ids.index("2407.16226")
     assert dated == list(curated.papers[: len(dated)])  # those without a year come last
-    for newer, older in zip(dated, dated[1:]):
+    for newer, older in itertools.pairwise(dated):
         assert (newer.year, newer.arxiv) >= (older.year, older.arxiv), (newer.id, older.id)
 
 
