@@ -18,7 +18,7 @@ from scholarsite.buildstate import load_state, save_state
 from scholarsite.config import SiteConfig, load_config
 from scholarsite.corpus import DumpCache, RawProfile, read_corpus
 from scholarsite.curation import Curation, acknowledge, load_curation
-from scholarsite.errors import BuildFailed, Problem, ScholarsiteError, SourceError
+from scholarsite.errors import BuildFailed, Problem, ScholarsiteError
 from scholarsite.export import build_summary, corpus_json
 from scholarsite.fingerprint import input_digest
 from scholarsite.gcpause import collector_paused, return_free_memory
@@ -113,15 +113,10 @@ def read_site(
     problems += found
     with collector_paused():  # the records and the model hold no reference cycles
         profiles = read_corpus(source, dumps, jobs)
-        if not profiles:
-            raise SourceError(
-                "corpus",
-                0,
-                f"no profile dumps in {source / 'corpus'}: put the profiles' text "
-                "exports there, one file per profile (a site with no papers is not built)",
-            )
         for profile in profiles:
             problems += profile.problems
+        if not any(profile.records for profile in profiles):
+            raise BuildFailed([*problems, _no_papers(source, profiles)])
         if dumps is None:
             corpus, model, new_abstracts = build_corpus(profiles, curation), None, None
         else:
@@ -130,6 +125,16 @@ def read_site(
     problems += [*corpus.problems, *found]
     return SiteInput(
         config.with_base_url(base_url), curation, corpus, pages, problems, model, new_abstracts
+    )
+
+
+def _no_papers(source: Path, profiles: list[RawProfile]) -> Problem:
+    found = "no papers in the dumps" if profiles else "no profile dumps"
+    return Problem(
+        "corpus",
+        0,
+        f"{found} in {source / 'corpus'}: put the profiles' text exports there, one file per "
+        "profile (a site with no papers is not built)",
     )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
 
-from scholarsite.corpus import Name, RawProfile, RawRecord
+from scholarsite.corpus import Layout, Name, RawProfile, RawRecord
 from scholarsite.corpus.arxiv import month_and_number, normalize_id, year_of
 from scholarsite.curation import (
     CURATION_NAME,
@@ -119,11 +119,12 @@ def build_corpus(profiles: Sequence[RawProfile], curation: Curation) -> Corpus:
     """Curate, merge, resolve people and assign ids. The profiles' records are updated in place."""
     problems = name_profiles(profiles, curation)
     ambiguous = _ambiguous(profiles, curation.papers)
-    used = fix_records(profiles, [fix for fix in curation.papers if fix not in ambiguous])
+    fixes = [fix for fix in curation.papers if fix not in ambiguous]
+    used = fix_records(profiles, fixes)
     corpus = _assemble(profiles, curation)
-    by_id = [fix for fix in curation.papers if fix.match_id is not None]
-    if by_id:
-        used |= _fix_by_id(profiles, corpus, by_id)
+    whole, changed = _fix_whole_papers(profiles, corpus, fixes)
+    used |= whole
+    if changed:
         corpus = _assemble(profiles, curation)
     problems += [
         Problem(CURATION_NAME, fix.line, f"papers: {_describe(fix)} matches no paper")
@@ -167,21 +168,26 @@ def _describe(fix: PaperFix) -> str:
     return f"abstract_starts {fix.match_abstract!r}"
 
 
-def _fix_by_id(
+def _fix_whole_papers(
     profiles: Sequence[RawProfile], corpus: Corpus, fixes: list[PaperFix]
-) -> set[PaperFix]:
-    used = set()
-    for fix in fixes:
-        paper = corpus.papers_by_id.get(fix.match_id or "")
-        if paper is None:
-            continue
-        wanted = set(paper.sources)
-        for profile in profiles:
-            for record in profile.records:
-                if Source(record.file, record.line) in wanted:
+) -> tuple[set[PaperFix], bool]:
+    """Each fix applied to every record of the papers it matches, by id or through one of their
+    records (its title then wins over a title another record gives); the fixes that matched a
+    paper, and whether any record changed."""
+    used, changed = set[PaperFix](), False
+    if not fixes:
+        return used, changed
+    records = {Source(r.file, r.line): r for p in profiles for r in p.records}
+    for paper in corpus.papers:
+        own = [records[source] for source in paper.sources]
+        for fix in fixes:
+            if fix.match_id == paper.id or any(map(fix.matches, own)):
+                used.add(fix)
+                for record in own:
+                    before = replace(record)
                     apply_fix(record, fix)
-        used.add(fix)
-    return used
+                    changed = changed or record != before
+    return used, changed
 
 
 # --- merging -------------------------------------------------------------------------------
@@ -245,6 +251,8 @@ class People:
         self.owner_of: dict[str, Handle] = {}
         self.problems: list[Problem] = []
         for profile in profiles:
+            if profile.layout is Layout.EMPTY and profile.owner is None:
+                continue  # a file skipped (binary, empty…), already warned about: nobody's
             self.owner_of[profile.file] = self._owner_handle(profile, owners, profiles)
 
     def key(self, name: Name) -> str:

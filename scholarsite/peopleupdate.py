@@ -52,8 +52,10 @@ def reauthored(
     for paper in corpus.papers_of_dumps(file for file, _ in edited):
         if not any((s.file, s.line) in edited for s in paper.sources):
             continue
-        if any(fix.match_id == paper.id for fix in curation.papers):
-            return None
+        records = [*changes.records.of(paper, old=True), *changes.records.of(paper, old=False)]
+        if any(fix.match_id == paper.id or any(map(fix.matches, records))
+               for fix in curation.papers):  # fmt: skip
+            return None  # the fix is the paper's, whichever of its records it matches
         old = changes.records.listed(paper, old=True)
         new = changes.records.listed(paper, old=False)
         if old is None or new is None:
@@ -173,11 +175,14 @@ class Records:
             raise LookupError(f"{file}:{line}: no record starts here")
         return at
 
+    def of(self, paper: Paper, old: bool) -> list[RawRecord]:
+        """The paper's records."""
+        return [self.dumps[old][s.file].records[self.place(s.file, s.line, old)]
+                for s in paper.sources]  # fmt: skip
+
     def listed(self, paper: Paper, old: bool) -> RawRecord | None:
         """The record whose author list is the paper's: its first that has one."""
-        found = (self.dumps[old][s.file].records[self.place(s.file, s.line, old)]
-                 for s in paper.sources)  # fmt: skip
-        return next((r for r in found if r.authors), None)
+        return next((r for r in self.of(paper, old) if r.authors), None)
 
     def first(self, paper: Paper, old: bool) -> tuple[int, int]:
         """Where a paper's first record is: papers' authors are seen in that order."""

@@ -82,7 +82,7 @@ def test_a_full_disk_is_a_message_and_leaves_the_last_build(
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.tmp-")]
 
 
-@pytest.mark.parametrize("emptied", ["no dumps", "no corpus folder"])
+@pytest.mark.parametrize("emptied", ["no dumps", "no corpus folder", "no papers"])
 def test_a_source_with_no_dumps_is_an_error_and_leaves_the_last_build(
     site_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emptied: str
 ) -> None:
@@ -93,10 +93,18 @@ def test_a_source_with_no_dumps_is_an_error_and_leaves_the_last_build(
         dump.unlink()
     if emptied == "no corpus folder":
         (site_copy / "corpus").rmdir()
+    if emptied == "no papers":
+        (site_copy / "corpus" / "000_empty.txt").write_text("\n")
+        (site_copy / "corpus" / "001_scan.pdf").write_bytes(b"%PDF-1.7\n")
     stderr = io.StringIO()
     monkeypatch.setattr("sys.stderr", stderr)
     assert main(["build", "--source", str(site_copy), "--output", str(out)]) == 1
-    assert f"corpus: no profile dumps in {site_copy / 'corpus'}: put the" in stderr.getvalue()
+    message = stderr.getvalue()
+    found = "no papers in the dumps" if emptied == "no papers" else "no profile dumps"
+    assert f"corpus: {found} in {site_copy / 'corpus'}: put the" in message
+    if emptied == "no papers":  # what was wrong with each file is said too
+        assert "corpus/000_empty.txt:1: empty dump" in message
+        assert "corpus/001_scan.pdf:1: looks like a binary file" in message
     assert {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} == before
 
 

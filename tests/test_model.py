@@ -163,6 +163,35 @@ def test_papers_are_newest_first_also_within_a_year(curated: Corpus) -> None:
         assert (newer.year, newer.arxiv) >= (older.year, older.arxiv), (newer.id, older.id)
 
 
+def test_a_skipped_file_makes_no_profile(tmp_path: Path) -> None:
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text("Lu, Cheng\nA title\nLu, Cheng\nAn abstract.\n")
+    (tmp_path / "corpus" / "b.txt").write_text("\n\n")
+    (tmp_path / "corpus" / "c.pdf").write_bytes(b"%PDF-1.7\n\x00\x01")
+    corpus = build_corpus(read_corpus(tmp_path), Curation())
+    assert [(p.id, p.profiles) for p in corpus.people] == [("cheng-lu", ("corpus/a.txt",))]
+    assert not [p for p in corpus.problems if "names no owner" in p.message]
+
+
+def test_a_fix_matching_one_record_of_a_paper_is_the_papers(tmp_path: Path) -> None:
+    (tmp_path / "corpus").mkdir()
+    abstract = "We show that a result holds in every case we tried."
+    (tmp_path / "corpus" / "a.txt").write_text(f"Lu, Cheng\nTheir title\nLu, Cheng\n{abstract}\n")
+    (tmp_path / "corpus" / "b.txt").write_text(f"{abstract}\narXiv:2101.00001\n")
+    (tmp_path / "curation.yaml").write_text(
+        "papers:\n  - match: {arxiv: '2101.00001'}\n    title: The curated title\n"
+        "    authors: ['Roe, Rick', 'Lu, Cheng']\n"
+    )
+    corpus = build_corpus(read_corpus(tmp_path), load_curation(tmp_path)[0])
+    [paper] = corpus.papers
+    assert (paper.title, paper.arxiv, paper.authors) == (
+        "The curated title",
+        "2101.00001",
+        ("rick-roe", "cheng-lu"),
+    )
+    assert not [p for p in corpus.problems if p.file == "curation.yaml"]
+
+
 def test_curated_arxiv_gives_the_year(curated: Corpus) -> None:
     learn2hop = curated.papers_by_id["learn2hop-learned-optimization-on-rough-landscapes"]
     assert learn2hop.arxiv == "2107.09661" and learn2hop.year == 2021
