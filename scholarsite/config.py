@@ -69,6 +69,9 @@ def load_config(source: Path) -> tuple[SiteConfig, list[Problem]]:
     values, errors = _typed_values(data, known)
     if errors:
         raise BuildFailed(sorted(errors + warnings))
+    if not _LANGUAGE_TAG.fullmatch(values.get("language", "en")):
+        message = f"language {values['language']!r} is not a language tag such as en, de or pt-BR"
+        raise BuildFailed([Problem(CONFIG_NAME, data.line_of("language"), message)])
     if "base_url" in values:
         try:
             values["base_url"] = normalize_base_url(values["base_url"])
@@ -77,6 +80,9 @@ def load_config(source: Path) -> tuple[SiteConfig, list[Problem]]:
                 [Problem(CONFIG_NAME, data.line_of("base_url"), str(error))]
             ) from None
     return SiteConfig(**values), warnings
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")  # BCP 47, loosely
 
 
 def _typed_values(data: LineDict, known: set[str]) -> tuple[dict[str, Any], list[Problem]]:

@@ -264,3 +264,14 @@ def test_scholar_tags_are_required_where_the_data_has_them(built: Path) -> None:
         if "invent" in f.message
     ]
     assert finding.severity == "error"
+
+
+def test_a_broken_site_yaml_is_a_finding_in_the_json_report(
+    site_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site_copy / "site.yaml").write_text('title: "Unclosed\n', encoding="utf-8")
+    command = ["check", "--source", str(site_copy), "--output", str(tmp_path / "out"), "--json"]
+    assert main(command) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is False
+    assert [(f["file"], f["line"]) for f in report["findings"]] == [("site.yaml", 1)]

@@ -351,6 +351,12 @@ BROKEN_FILES = [
         ("site.yaml:2: invalid YAML at column 8: the value holds the control character U+001B",),
     ),
     BrokenFile(
+        "site-yaml-language-not-a-tag",
+        "site_src/site.yaml",
+        "title: T\nlanguage: 'en\"><script>'\n",
+        ("site.yaml:2: language 'en\"><script>' is not a language tag such as en, de or pt-BR",),
+    ),
+    BrokenFile(
         "curation-yaml-nul",
         "site_src/curation.yaml",
         'profiles:\n  000_good.txt: {name: "Lu,\x00 Cheng"}\n',

@@ -23,7 +23,7 @@ from scholarsite.check.corpus import corpus_findings, variant_finding
 from scholarsite.check.findings import ERROR, WARNING, Finding, error
 from scholarsite.check.site import read_built_site, site_findings
 from scholarsite.check.variants import Variant, curation_snippet, likely_variants
-from scholarsite.errors import BuildFailed
+from scholarsite.errors import BuildFailed, SourceError
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -47,6 +47,9 @@ def check_all(source: Path, output: Path) -> tuple[list[Finding], list[Variant]]
         site = read_site(source)
     except BuildFailed as failure:
         return [error("source", p.file, p.line, p.message) for p in failure.problems], []
+    except SourceError as failure:
+        found = failure.problem
+        return [error("source", found.file, found.line, found.message)], []
     variants = likely_variants(site.corpus.people)
     findings = corpus_findings(site) + [variant_finding(v) for v in variants]
     if not output.is_dir():
