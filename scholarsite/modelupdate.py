@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 
 from scholarsite.corpus import RawProfile, RawRecord
 from scholarsite.corpus.arxiv import normalize_id
-from scholarsite.curation import Curation, PaperFix, apply_fix, apply_fixes
+from scholarsite.curation import Curation, PaperFix, apply_fix
 from scholarsite.editsteps import edit_steps, moved
 from scholarsite.model import (
     Corpus,
@@ -182,7 +182,6 @@ def curated(records: Iterable[RawRecord], curation: Curation) -> list[RawRecord]
     """Copies of one paper's ``records`` with the fixes matched by arXiv id or abstract
     applied, as the model build applies them: a fix that matches one of them, to all."""
     copies = [replace(r) for r in records]
-    apply_fixes(copies, curation.papers)
     for fix in curation.papers:
         if any(map(fix.matches, copies)):
             for record in copies:
