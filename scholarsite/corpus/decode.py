@@ -12,9 +12,6 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # and the text-direction embeddings, overrides and isolates, which reorder whatever follows
 # them in a line of a page (an author list, a title), not just their own text.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_CONTROL_BYTES = re.compile(  # the same characters in UTF-8
-    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]"
-)
 
 
 _MAGIC = (
@@ -53,7 +50,7 @@ def decode_dump(data: bytes, file: str) -> tuple[list[SourceLine], list[Problem]
         raw_lines = _LINE_BREAK.split(text)
     else:
         raw_lines = text.split("\n")
-    if utf8 and not _CONTROL_BYTES.search(data):  # the usual case: nothing to repair
+    if utf8 and not CONTROL.search(text):  # the usual case: nothing to repair
         lines = [SourceLine(n, line.rstrip()) for n, line in enumerate(raw_lines, start=1)]
     else:
         lines = _repaired_lines(raw_lines, utf8, file, problems)
