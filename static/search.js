@@ -458,8 +458,10 @@
     let at = first ? fold(value).indexOf(first) : 0;
     at = Math.max(0, Math.min(at - 60, value.length - size));
     while (at > 0 && /\S/.test(value[at - 1])) at--;
-    const cut = value.slice(at, at + size);
-    return (at > 0 ? "… " : "") + cut + (at + size < value.length ? " …" : "");
+    let end = Math.min(at + size, value.length);
+    const space = value.lastIndexOf(" ", end);
+    if (end < value.length && /\S/.test(value[end]) && space > at) end = space;  // whole words
+    return (at > 0 ? "… " : "") + value.slice(at, end).trimEnd() + (end < value.length ? " …" : "");
   };
   // In the header popup results are listbox options; on the search page they are plain links.
   const resultItem = (r, terms, id, option = false) =>
@@ -492,12 +494,15 @@
     // one, applied when it does (a quick ↓ after typing selects the typed query's first result).
     let active = -1, seq = 0, shown = null, moves = 0;
     const items = () => Array.from(list.querySelectorAll(".ss-hit, .ss-more"));
-    const close = () => { list.hidden = true; active = -1; input.setAttribute("aria-expanded", "false"); };
+    // what a screen reader announces as selected: the option `active`, or none
+    const announce = (option) => option ? input.setAttribute("aria-activedescendant", option.id)
+      : input.removeAttribute("aria-activedescendant");
+    const close = () => { list.hidden = true; active = -1; announce(null); input.setAttribute("aria-expanded", "false"); };
     const mark = (k) => {
       const all = items();
       active = all.length ? (k + all.length) % all.length : -1;
       all.forEach((a, i) => a.setAttribute("aria-selected", String(i === active)));
-      if (active >= 0) input.setAttribute("aria-activedescendant", all[active].id);
+      announce(all[active]);
     };
     const run = async () => {
       const q = input.value, mine = ++seq;
@@ -514,6 +519,7 @@
         list.hidden = false;
         input.setAttribute("aria-expanded", "true");
         active = -1;
+        announce(null);
         shown = q;
         if (q === input.value) { if (moves) mark(active + moves); moves = 0; }
         list.dispatchEvent(new CustomEvent("search:rendered", { bubbles: true, detail: { query: q } }));

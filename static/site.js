@@ -66,8 +66,20 @@
     opened = [];
   });
 
+  /* On a narrow screen the year filter's row scrolls sideways: bring the chosen year into it. */
+  function showChosenYear() {
+    var chip = document.querySelector('.year-filter a[href="' + (location.hash || "#all").replace(/["\\]/g, "") + '"]');
+    var row = chip && chip.closest("ul");
+    if (row && row.scrollWidth > row.clientWidth) {
+      var at = chip.getBoundingClientRect(), shown = row.getBoundingClientRect();
+      row.scrollLeft += at.left - shown.left - (shown.width - at.width) / 2;
+    }
+  }
+
   function start() {
     Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), setUpCopyButton);
+    showChosenYear();
+    window.addEventListener("hashchange", showChosenYear);
   }
 
   if (document.readyState === "loading") {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -130,6 +131,43 @@ def test_keyboard_slash_focuses_and_escape_closes(page: Page, site_url: str) -> 
     assert page.locator(POPUP).is_hidden()
 
 
+def test_the_option_announced_as_selected_is_always_the_selected_one(
+    page: Page, site_url: str
+) -> None:
+    """A screen reader reads aria-activedescendant: it names the selected option, and no option
+    once the list shows other results or closes."""
+    page.goto(site_url)
+    box = page.locator("[data-search-box] input")
+    type_in_box(page, "scaling")
+    box.press("ArrowDown")
+    box.press("ArrowDown")
+    selected = page.locator(f"{POPUP} [aria-selected=true]")
+    assert box.get_attribute("aria-activedescendant") == selected.get_attribute("id")
+    type_in_box(page, "scaling laws")  # the list shows new results, none selected
+    assert box.get_attribute("aria-activedescendant") is None
+    box.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") == "ss-opt-0"
+    box.press("Escape")
+    assert page.locator(POPUP).is_hidden()
+    assert box.get_attribute("aria-activedescendant") is None
+
+
+def test_a_chosen_year_is_scrolled_into_the_filter_row_on_a_phone(
+    browser: Browser, site_url: str
+) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 700})
+    phone = context.new_page()
+    try:
+        phone.goto(f"{site_url}papers/#undated")
+        chip = phone.locator('.year-filter a[href="#undated"]').bounding_box()
+        row = phone.locator(".year-filter ul").bounding_box()
+        assert chip and row
+        end = row["x"] + row["width"] + 1  # the last chip may stand a fraction of a pixel out
+        assert row["x"] <= chip["x"] and chip["x"] + chip["width"] <= end
+    finally:
+        context.close()
+
+
 def test_search_page_keeps_the_query_in_the_url(page: Page, site_url: str) -> None:
     page.goto(f"{site_url}search/?q=consistency")
     first = page.locator(f"{PAGE_RESULTS} .ss-result").first
@@ -151,6 +189,21 @@ def test_search_page_keeps_the_query_in_the_url(page: Page, site_url: str) -> No
         "document.querySelector('[data-search-status]').textContent.includes('consistency')"
     )
     assert page.locator("#ss-page-q").input_value() == "consistency"
+
+
+def test_snippets_end_at_a_whole_word(
+    page: Page, site_url: str, shipped_build: BuildResult
+) -> None:
+    papers = json.loads((shipped_build.output / "corpus.json").read_text())["papers"]
+    abstracts = " ".join(p["abstract"] for p in papers)
+    page.goto(f"{site_url}search/?q=cheng%20lu")
+    snippets = page.locator(f"{PAGE_RESULTS} .ss-snippet")
+    snippets.first.wait_for()
+    cut = [text for text in snippets.all_inner_texts() if text.endswith(" …")]
+    assert cut
+    for text in cut:
+        last = text.removesuffix(" …").split()[-1]
+        assert re.search(rf"(^|\s){re.escape(last)}(\s|$)", abstracts), text[-60:]
 
 
 def test_no_javascript_note_links_to_the_lists(browser: Browser, site_url: str) -> None:
