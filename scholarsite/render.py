@@ -137,10 +137,10 @@ def template_problem(error: Exception, templates: Path) -> Problem:
         return Problem(f"templates/{name}", error.lineno, f"template syntax error: {error.message}")
     line, name = _template_frame(error, templates)
     if isinstance(error, jinja2.TemplateNotFound):
-        missing = f"template {error.name!r} not found in {templates}"
         if name == "?":  # a page's own template
-            return Problem(f"templates/{error.name}", 0, "template not found in " + str(templates))
-        return Problem(f"templates/{name}", line, missing)
+            return Problem(f"templates/{error.name}", 0, f"template not found in {templates}")
+        message = f"template {error.name!r} not found in {templates}"
+        return Problem(f"templates/{name}", line, message)
     return Problem(f"templates/{name}", line, f"template error: {error}")
 
 
@@ -154,8 +154,8 @@ def _template_frame(error: Exception, templates: Path) -> tuple[int, str]:
         filename = frame.f_code.co_filename
         if filename.endswith(".html") or filename.endswith(".xml"):
             path = Path(filename)
-            found = (tb.tb_lineno, path.relative_to(templates).as_posix()
-                     if path.is_relative_to(templates) else path.name)  # fmt: skip
+            inside = path.is_relative_to(templates)
+            found = (tb.tb_lineno, path.relative_to(templates).as_posix() if inside else path.name)
         tb = tb.tb_next
     return found
 
