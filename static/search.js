@@ -250,7 +250,10 @@
   const wordTerms = async (meta, qw) => {
     const exact = stem(qw.word);
     if (!qw.open && !STOP.has(qw.word) && (await findPostings(meta, exact)) !== undefined) return [[exact, 1]];
-    if (qw.open && qw.word.length === 1) return [[qw.word + MARK, PREFIX_WEIGHT]];
+    if (qw.open && qw.word.length === 1) {  // one letter: title words it starts; a symbol (ε, ω) too
+      const titles = [qw.word + MARK, PREFIX_WEIGHT];
+      return /[a-z0-9]/.test(qw.word) ? [titles] : [[exact, 1], titles];
+    }
     prefetch(meta, exact);
     if (qw.open && qw.word.length <= 3) prefetch(meta, qw.word + MARK);
     let expansions = qw.open ? await shardExpansions(meta, qw, exact) : undefined;

@@ -191,6 +191,14 @@ def test_search_page_keeps_the_query_in_the_url(page: Page, site_url: str) -> No
     assert page.locator("#ss-page-q").input_value() == "consistency"
 
 
+@pytest.mark.parametrize("letter", ["ε", "ϵ", "ω"])
+def test_a_greek_letter_alone_finds_the_paper_that_uses_it(
+    page: Page, site_url: str, letter: str
+) -> None:
+    page.goto(site_url)
+    assert site_url + "papers/arxiv-2109-13956/" in type_in_box(page, letter)
+
+
 def test_snippets_end_at_a_whole_word(
     page: Page, site_url: str, shipped_build: BuildResult
 ) -> None:
