@@ -32,7 +32,13 @@ def moved(record: RawRecord, lines: int) -> RawRecord:
     """``record`` as it is ``lines`` lines further down its dump (up, when negative)."""
     if not lines:
         return record
-    return replace(record, line=record.line + lines, lines=tuple(n + lines for n in record.lines))
+    at = record.abstract_line
+    return replace(
+        record,
+        line=record.line + lines,
+        lines=tuple(n + lines for n in record.lines),
+        abstract_line=None if at is None else at + lines,
+    )
 
 
 def text_steps(before: RawRecord, after: RawRecord) -> list[RawRecord] | None:

@@ -46,6 +46,7 @@ class Paper:
     comments: tuple[str, ...]
     profiles: tuple[str, ...]
     sources: tuple[Source, ...]
+    abstract_source: Source | None = None  # the line its abstract starts on
 
     @property
     def url(self) -> str:
@@ -417,6 +418,7 @@ def paper_of(draft: PaperDraft, paper_id: str, person_ids: dict[Handle, str]) ->
     arxiv = next((normalize_id(r.arxiv) for r in records if r.arxiv and r.comments), None) or next(
         (normalize_id(r.arxiv) for r in records if r.arxiv), None
     )
+    abstract, abstract_source = abstract_of(records)
     return Paper(
         id=paper_id,
         title=next((r.title for r in records if r.title), None),
@@ -424,13 +426,23 @@ def paper_of(draft: PaperDraft, paper_id: str, person_ids: dict[Handle, str]) ->
         # only in case, accents or punctuation) make one entry, where the first stands
         authors=tuple(dict.fromkeys(map(person_ids.__getitem__, draft.authors))),
         authors_complete=draft.authors_complete,
-        abstract=" ".join(next((r.abstract for r in records if r.abstract), "").split()),
+        abstract=abstract,
         arxiv=arxiv,
         year=year_of(arxiv) if arxiv else None,
         comments=next((r.comments for r in records if r.comments), ()),
         profiles=tuple(person_ids[h] for h in draft.profiles),
         sources=tuple(Source(r.file, r.line) for r in records),
+        abstract_source=abstract_source,
     )
+
+
+def abstract_of(records: Sequence[RawRecord]) -> tuple[str, Source | None]:
+    """A paper's abstract (its first record's that has one, whitespace collapsed) and where it
+    starts."""
+    giver = next((r for r in records if r.abstract), None)
+    if giver is None or giver.abstract is None:
+        return "", None
+    return " ".join(giver.abstract.split()), Source(giver.file, giver.abstract_line or giver.line)
 
 
 def _persons(people: People, papers: list[Paper], person_ids: dict[Handle, str]) -> list[Person]:

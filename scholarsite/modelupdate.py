@@ -35,6 +35,7 @@ from scholarsite.model import (
     Paper,
     PaperDraft,
     Source,
+    abstract_of,
     newest_first,
     owners,
     paper_of,
@@ -335,7 +336,7 @@ def _new_texts(
         if paper.title is None:
             return None
         records = [_record_at(parsed, s.file, s.line) for s in paper.sources]
-        abstract = " ".join(next((r.abstract for r in records if r.abstract), "").split())
+        abstract, source = abstract_of(records)
         earlier = [_record_at(last, s.file, s.line) for s in paper.sources]
         before, title = _title(earlier), _title(records)
         if title != before:
@@ -344,9 +345,11 @@ def _new_texts(
             new_id = _new_id(corpus, paper, before, title, curation)
             if new_id is None:
                 return None
-            changed[paper.id] = replace(paper, id=new_id, title=title, abstract=abstract)
-        elif abstract != paper.abstract:
-            changed[paper.id] = replace(paper, abstract=abstract)
+            changed[paper.id] = replace(
+                paper, id=new_id, title=title, abstract=abstract, abstract_source=source
+            )
+        elif abstract != paper.abstract or source != paper.abstract_source:
+            changed[paper.id] = replace(paper, abstract=abstract, abstract_source=source)
     return changed
 
 
@@ -531,7 +534,10 @@ def _sources_moved(paper: Paper, change: RecordChange) -> Paper:
     sources = (
         Source(s.file, change.line(s.line)) if s.file == change.file else s for s in paper.sources
     )
-    return replace(paper, sources=tuple(sources))
+    at = paper.abstract_source
+    if at is not None and at.file == change.file:
+        at = Source(at.file, change.line(at.line))
+    return replace(paper, sources=tuple(sources), abstract_source=at)
 
 
 def _keys_moved(keys: KeyedRecords, dump: RawProfile, change: RecordChange) -> KeyedRecords:

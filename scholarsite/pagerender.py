@@ -53,8 +53,8 @@ def page_context(views: SiteViews, page: OutputPage) -> tuple[dict[str, Any], li
     if page.kind == "paper":
         paper = corpus.papers_by_id[page.key]
         view, messages = views.paper(paper)
-        first = paper.sources[0]
-        return {"paper": view}, [Problem(first.file, first.line, m) for m in messages]
+        at = paper.abstract_source or paper.sources[0]  # the messages are the abstract's
+        return {"paper": view}, [Problem(at.file, at.line, m) for m in messages]
     if page.kind == "person":
         return {"person": views.person(corpus.people_by_id[page.key])}, []
     if page.kind == "page":

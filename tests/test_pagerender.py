@@ -11,7 +11,7 @@ from pathlib import Path
 
 from scholarsite import pagerender
 from scholarsite.build import read_site
-from scholarsite.pagerender import RenderJob, render_pages
+from scholarsite.pagerender import RenderJob, page_context, render_pages
 from scholarsite.render import Renderer, site_pages
 from scholarsite.theme import find_theme
 from scholarsite.views import SiteViews
@@ -107,3 +107,18 @@ def test_spans_tile_the_pages_and_none_is_long() -> None:
         longest = max(stop - begin for begin, stop in spans)
         assert longest <= pagerender.SPAN_PAGES
         assert longest <= -(-(end - start) // (workers * pagerender.CHUNKS_PER_JOB))
+
+
+def test_a_problem_in_an_abstract_names_the_line_the_abstract_is_on(tmp_path: Path) -> None:
+    source = tmp_path / "site_src"
+    (source / "corpus").mkdir(parents=True)
+    (source / "corpus" / "a.txt").write_text(
+        "Doe, Jane\nA title\nDoe, Jane, Roe, Rick\nWe show $\\unknowncommand$ holds.\n"
+        "Another title\nDoe, Jane\nNothing to typeset here.\n"
+    )
+    (source / "corpus" / "b.txt").write_text("Tony\nAbstract:A $\\alsounknown$ formula.\n")
+    site = read_site(source)
+    views = SiteViews(site.corpus, site.config, site.pages)
+    papers = [page for page in site_pages(site.corpus, site.pages) if page.kind == "paper"]
+    found = {str(problem) for page in papers for problem in page_context(views, page)[1]}
+    assert {p.split(": formula")[0] for p in found} == {"corpus/a.txt:4", "corpus/b.txt:2"}

@@ -61,6 +61,7 @@ class RawRecord:
     comments: tuple[str, ...] = ()
     lines: tuple[int, ...] = ()
     hidden: bool = False
+    abstract_line: int | None = None  # where the abstract starts, when not on ``line``
 
 
 @dataclass

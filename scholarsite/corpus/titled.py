@@ -61,6 +61,7 @@ class _Builder:
     def take_abstract(self, line: SourceLine) -> None:
         record = self.current or self.start(line.number)
         record.abstract = line.text
+        record.abstract_line = line.number
         record.lines += (line.number,)
         self.finish()
 
