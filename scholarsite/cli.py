@@ -77,11 +77,17 @@ def make_parser() -> argparse.ArgumentParser:
 
 def _source_output(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--source", type=Path, default=Path("site_src"), help="site source (default: site_src)"
+        "--source", type=_folder, default=Path("site_src"), help="site source (default: site_src)"
     )
     parser.add_argument(
         "--output", type=Path, default=Path("build"), help="output directory (default: build)"
     )
+
+
+def _folder(text: str) -> Path:
+    if not Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is not a folder (give the site source: corpus/…)")
+    return Path(text)
 
 
 def _positive(text: str) -> int:

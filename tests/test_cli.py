@@ -117,3 +117,14 @@ def test_a_bad_base_url_on_the_command_line_is_bad_usage(
     assert stopped.value.code == 2
     assert f"argument --base-url: base URL {url!r}" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_source_that_is_not_a_folder_is_bad_usage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    nowhere = tmp_path / "nowhere"
+    for command in ("build", "check", "serve"):
+        with pytest.raises(SystemExit) as stopped:
+            main([command, "--source", str(nowhere)])
+        assert stopped.value.code == 2
+        assert f"argument --source: {nowhere} is not a folder" in capsys.readouterr().err
