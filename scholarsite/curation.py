@@ -21,6 +21,7 @@ CURATION_NAME = "curation.yaml"
 _SECTIONS = ("profiles", "papers", "people", "acknowledge")
 _PAPER_KEYS = ("match", "title", "arxiv", "authors", "hide")
 _MATCH_KEYS = ("arxiv", "abstract_starts", "id")
+_PEOPLE_KEYS = ("same_person", "different_people")
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,15 @@ class Acknowledgement:
     reason: str
 
 
+Spellings = tuple[tuple[Name, ...], int]  # names in a people entry, and its line
+
+
 @dataclass(frozen=True)
 class Curation:
     profile_names: dict[str, tuple[Name, int]] = field(default_factory=dict)
     papers: tuple[PaperFix, ...] = ()
-    same_person: tuple[tuple[tuple[Name, ...], int], ...] = ()
+    same_person: tuple[Spellings, ...] = ()
+    different_people: tuple[Spellings, ...] = ()  # likely variants a human says are not one
     acknowledgements: tuple[Acknowledgement, ...] = ()
 
 
@@ -76,7 +81,10 @@ def load_curation(source: Path) -> tuple[Curation, list[Problem]]:
     curation = Curation(
         profile_names=reader.profiles(data.get("profiles"), data.line_of("profiles")),
         papers=reader.papers(data.get("papers"), data.line_of("papers")),
-        same_person=reader.people(data.get("people"), data.line_of("people")),
+        same_person=reader.people(data.get("people"), data.line_of("people"), "same_person"),
+        different_people=reader.people(
+            data.get("people"), data.line_of("people"), "different_people"
+        ),
         acknowledgements=reader.acknowledgements(
             data.get("acknowledge"), data.line_of("acknowledge")
         ),
@@ -173,25 +181,30 @@ class _Reader:
             hide=hide is True,
         )
 
-    def people(self, value: Any, line: int) -> tuple[tuple[tuple[Name, ...], int], ...]:
+    def people(self, value: Any, line: int, key: str) -> tuple[Spellings, ...]:
+        """The entries of one list under ``people:`` (problems with the section are reported
+        once, with its first list)."""
+        first = key == _PEOPLE_KEYS[0]
         if value is None:
             return ()
         if not isinstance(value, LineDict):
-            self.fail(line, "people: expected a mapping with same_person:")
+            if first:
+                self.fail(line, "people: expected a mapping with same_person: or different_people:")
             return ()
-        self.warnings += unknown_keys(value, ("same_person",), CURATION_NAME, "in people: ")
-        groups = value.get("same_person") or []
+        if first:
+            self.warnings += unknown_keys(value, _PEOPLE_KEYS, CURATION_NAME, "in people: ")
+        groups = value.get(key) or []
         if not isinstance(groups, list):
-            self.fail(value.line, "people.same_person: expected a list of lists of names")
+            self.fail(value.line_of(key), f"people.{key}: expected a list of lists of names")
             return ()
         result = []
         for group in groups:
             at = getattr(group, "line", value.line)
-            names = self._names(group, at, "each same_person entry")
+            names = self._names(group, at, f"each {key} entry")
             if names is not None and len(names) >= 2:
                 result.append((names, at))
             elif names is not None:
-                self.fail(at, "a same_person entry needs two or more spellings")
+                self.fail(at, f"a {key} entry needs two or more spellings")
         return tuple(result)
 
     def acknowledgements(self, value: Any, line: int) -> tuple[Acknowledgement, ...]:

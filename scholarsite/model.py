@@ -246,6 +246,10 @@ class People:
             canonical = name_key(names[0].display)
             for name in names:
                 self.alias[name_key(name.display)] = (canonical, names[0])
+        # the keys curation's people entries name: whether an entry matches may change with them
+        self.curated = set(self.alias) | {
+            self.key(name) for names, _ in curation.different_people for name in names
+        }
         self.drafts: dict[Handle, PersonDraft] = {}
         self.file_order = {p.file: i for i, p in enumerate(profiles)}
         owners = Counter(self.key(p.owner) for p in profiles if p.owner)
@@ -297,14 +301,15 @@ class People:
         return handle
 
     def unmerged(self, curation: Curation) -> list[Problem]:
-        """A warning for each ``same_person`` entry that merges nothing: fewer than two of its
-        spellings name an author or a profile's owner."""
+        """A warning for each ``same_person`` or ``different_people`` entry that does nothing:
+        fewer than two of its spellings name an author or a profile's owner."""
         seen = {name_key(s) for draft in self.drafts.values() for s in draft.spellings}
         problems = []
-        for names, line in curation.same_person:
-            found = {name_key(n.display) for n in names} & seen
-            if len(found) < 2:
-                problems.append(Problem(CURATION_NAME, line, _unmerged(names, found)))
+        for key in ("same_person", "different_people"):
+            for names, line in getattr(curation, key):
+                found = {name_key(n.display) for n in names} & seen
+                if len(found) < 2:
+                    problems.append(Problem(CURATION_NAME, line, _unmerged(key, names, found)))
         return problems
 
     def author(self, name: Name, where: tuple[int, int, int]) -> Handle:
@@ -335,17 +340,18 @@ class People:
         return handle
 
 
-def _unmerged(names: tuple[Name, ...], found: set[str]) -> str:
+def _unmerged(key: str, names: tuple[Name, ...], found: set[str]) -> str:
     spellings = ", ".join(repr(n.citation) for n in names)
     missing = [repr(n.citation) for n in names if name_key(n.display) not in found]
     if len(missing) == len(names):
         return (
-            f"people.same_person [{spellings}] matches no author or profile owner: "
+            f"people.{key} [{spellings}] matches no author or profile owner: "
             "check the spellings against the dumps"
         )
     return (
-        f"people.same_person [{spellings}] merges nothing: {', '.join(missing)} names no author "
-        "or profile owner; check the spelling against the dumps"
+        f"people.{key} [{spellings}] {'merges' if key == 'same_person' else 'tells apart'} "
+        f"nothing: {', '.join(missing)} names no author or profile owner; check the spelling "
+        "against the dumps"
     )
 
 

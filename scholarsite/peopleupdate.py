@@ -110,8 +110,8 @@ def people_again(
     id (None: gone); None when a change may reach beyond them. ``order``: each paper's place in
     the new model."""
     seen, after_papers = changes.seen, changes.papers
-    if not changes.touched.isdisjoint(seen[1].alias):
-        return None  # curation merges spellings here: whether its entries match may change
+    if not changes.touched.isdisjoint(seen[1].curated):
+        return None  # curation names these people: whether its entries match may change
     for key in changes.touched:
         pid = ids.get(key)
         person = corpus.people_by_id[pid] if pid is not None else None

@@ -6,6 +6,7 @@ import io
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -150,6 +151,33 @@ def test_variant_snippet_merges_them_when_pasted(uncurated: Path, tmp_path: Path
     (source / "curation.yaml").write_text(merged, encoding="utf-8")
     after = [v.names for v in likely_variants(read_site(source).corpus.people)]
     assert not any(n[0].startswith(("Tillet", "Tootoonchian")) for n in after)
+
+
+def test_variants_curation_tells_apart_are_no_longer_listed(
+    site_copy: Path, tmp_path: Path
+) -> None:
+    curation = site_copy / "curation.yaml"
+    text = curation.read_text(encoding="utf-8")
+    told = (
+        "  different_people:\n"
+        '    - ["Zhang, Yuchen", "Zhang, Yu"]\n'
+        '    - ["Doe, Jane", "Doe, J."]\n'
+    )
+    curation.write_text(text.replace("people:\n", "people:\n" + told, 1), encoding="utf-8")
+    line = text[: text.index("people:\n")].count("\n") + 4  # the Doe entry's line
+    _code, report = check_json(site_copy, tmp_path / "absent")
+    variants: Any = report["name_variants"]
+    findings: Any = report["findings"]
+    names = [v["names"] for v in variants]
+    assert ["Zhang, Yuchen", "Zhang, Yu"] not in names
+    assert ["Kirillov, Alexander", "Kirillov, Alex"] in names
+    assert [(f["line"], f["message"]) for f in findings if f["file"] == "curation.yaml"] == [
+        (
+            line,
+            "people.different_people ['Doe, Jane', 'Doe, J.'] matches no author or profile "
+            "owner: check the spellings against the dumps",
+        )
+    ]
 
 
 def test_json_lists_variants_with_their_fix(uncurated: Path, tmp_path: Path) -> None:

@@ -18,12 +18,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from scholarsite.build import read_site
+from scholarsite.build import SiteInput, read_site
 from scholarsite.check.corpus import corpus_findings, variant_finding
 from scholarsite.check.findings import ERROR, WARNING, Finding, error
 from scholarsite.check.site import read_built_site, site_findings
 from scholarsite.check.variants import Variant, curation_snippet, likely_variants
 from scholarsite.errors import BuildFailed, SourceError
+from scholarsite.naming import name_key
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -50,7 +51,7 @@ def check_all(source: Path, output: Path) -> tuple[list[Finding], list[Variant]]
     except SourceError as failure:
         found = failure.problem
         return [error("source", found.file, found.line, found.message)], []
-    variants = likely_variants(site.corpus.people)
+    variants = [v for v in likely_variants(site.corpus.people) if not _told_apart(v, site)]
     findings = corpus_findings(site) + [variant_finding(v) for v in variants]
     if not output.is_dir():
         findings.append(
@@ -65,6 +66,14 @@ def check_all(source: Path, output: Path) -> tuple[list[Finding], list[Variant]]
         built = read_built_site(output)
         findings += site_findings(built, site)
     return sorted(set(findings), key=_finding_order), variants
+
+
+def _told_apart(variant: Variant, site: SiteInput) -> bool:
+    """Whether curation says the two spellings are different people."""
+    pair = {name_key(person.name or "") for person in (variant.keep, variant.other)}
+    return any(
+        pair <= {name_key(n.display) for n in names} for names, _ in site.curation.different_people
+    )
 
 
 def _finding_order(f: Finding) -> tuple[int, str, int, str, str]:
