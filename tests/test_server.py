@@ -841,7 +841,10 @@ def test_browser_tabs_reload_after_an_edit_and_swap_css_in_place(
     for page in (first, second):
         page.wait_for_selector("h1:text('Edited in the browser test')")
         assert marker(page) is None  # a fresh page: it reloaded
-        assert heading_color(page) == "rgb(0, 128, 0)"
+        # with the edited stylesheet, once the fresh page has loaded it (it may still be loading)
+        page.wait_for_function(
+            "() => getComputedStyle(document.querySelector('h1')).color === 'rgb(0, 128, 0)'"
+        )
 
 
 @pytest.mark.browser
