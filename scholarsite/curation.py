@@ -78,13 +78,12 @@ def load_curation(source: Path) -> tuple[Curation, list[Problem]]:
             [Problem(CURATION_NAME, 1, "expected a mapping with sections " + ", ".join(_SECTIONS))]
         )
     reader.warnings += unknown_keys(data, _SECTIONS, CURATION_NAME)
+    people = reader.people(data.get("people"), data.line_of("people"))
     curation = Curation(
         profile_names=reader.profiles(data.get("profiles"), data.line_of("profiles")),
         papers=reader.papers(data.get("papers"), data.line_of("papers")),
-        same_person=reader.people(data.get("people"), data.line_of("people"), "same_person"),
-        different_people=reader.people(
-            data.get("people"), data.line_of("people"), "different_people"
-        ),
+        same_person=people.get("same_person", ()),
+        different_people=people.get("different_people", ()),
         acknowledgements=reader.acknowledgements(
             data.get("acknowledge"), data.line_of("acknowledge")
         ),
@@ -181,25 +180,24 @@ class _Reader:
             hide=hide is True,
         )
 
-    def people(self, value: Any, line: int, key: str) -> tuple[Spellings, ...]:
-        """The entries of one list under ``people:`` (problems with the section are reported
-        once, with its first list)."""
-        first = key == _PEOPLE_KEYS[0]
+    def people(self, value: Any, line: int) -> dict[str, tuple[Spellings, ...]]:
+        """Each list under ``people:``, by its key."""
         if value is None:
-            return ()
+            return {}
         if not isinstance(value, LineDict):
-            if first:
-                self.fail(line, "people: expected a mapping with same_person: or different_people:")
-            return ()
-        if first:
-            self.warnings += unknown_keys(value, _PEOPLE_KEYS, CURATION_NAME, "in people: ")
-        groups = value.get(key) or []
+            self.fail(line, "people: expected a mapping with same_person: or different_people:")
+            return {}
+        self.warnings += unknown_keys(value, _PEOPLE_KEYS, CURATION_NAME, "in people: ")
+        return {key: self._spellings(value, key) for key in _PEOPLE_KEYS}
+
+    def _spellings(self, section: LineDict, key: str) -> tuple[Spellings, ...]:
+        groups = section.get(key) or []
         if not isinstance(groups, list):
-            self.fail(value.line_of(key), f"people.{key}: expected a list of lists of names")
+            self.fail(section.line_of(key), f"people.{key}: expected a list of lists of names")
             return ()
         result = []
         for group in groups:
-            at = getattr(group, "line", value.line)
+            at = getattr(group, "line", section.line)
             names = self._names(group, at, f"each {key} entry")
             if names is not None and len(names) >= 2:
                 result.append((names, at))
