@@ -57,15 +57,17 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         """Keep test output clean."""
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 64  # a browser opens several connections at once; the default is 5
+
+
 @pytest.fixture(scope="session")
 def serve_directory() -> Iterator[Callable[[Path], str]]:
     """Serve a directory over loopback from a thread; returns its base URL. Stopped at the end."""
     servers: list[tuple[ThreadingHTTPServer, threading.Thread]] = []
 
     def serve(directory: Path) -> str:
-        server = ThreadingHTTPServer(
-            ("127.0.0.1", 0), partial(_QuietHandler, directory=str(directory))
-        )
+        server = _Server(("127.0.0.1", 0), partial(_QuietHandler, directory=str(directory)))
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         servers.append((server, thread))

@@ -375,8 +375,9 @@ def test_the_meta_file_is_loaded_when_the_page_is_idle_not_by_the_first_query(
     page: Page, site_url: str
 ) -> None:
     page.goto(site_url)
-    page.wait_for_function(
-        "() => performance.getEntriesByType('resource').some(e => e.name.endsWith('/idx/meta.js'))"
+    page.wait_for_function(  # loaded whole: a failed load is retried by the next query
+        """() => performance.getEntriesByType('resource')
+                 .some(e => e.name.endsWith('/idx/meta.js') && e.responseStatus === 200)"""
     )
     loaded = page.evaluate(
         """async q => {
