@@ -9,6 +9,7 @@ place, once they have all been rendered.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, replace
@@ -41,8 +42,10 @@ from scholarsite.text import abstract_plain_text
 from scholarsite.theme import find_theme
 from scholarsite.timings import StageTime, Stopwatch
 from scholarsite.views import SiteViews, view_tables
+from scholarsite.workers import can_fork, made_apart
 
 Progress = Callable[[str, int, int], None]
+READ_APART_BYTES = 32 << 20  # dumps this large are read in a child process (see _read)
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,35 @@ def read_site(
     )
 
 
+def _read(
+    options: BuildOptions,
+    dumps: DumpCache | None,
+    last: tuple[Corpus, ModelSource] | None,
+    fresh: bool,
+) -> SiteInput:
+    """:func:`read_site` for a build; large dumps are read in a child process, so that the
+    model arrives packed together, without the garbage parsing and merging leave behind
+    (:func:`~scholarsite.workers.made_apart`): the render workers forked later copy less."""
+
+    def read() -> SiteInput:
+        return read_site(options.source, options.base_url, dumps, last, options.jobs)
+
+    if dumps is None and can_fork() and _dump_bytes(options.source) >= READ_APART_BYTES:
+        return made_apart("reading the site", read)
+    site = read()
+    if fresh:
+        return_free_memory()  # what parsing freed: before the render workers are forked
+    return site
+
+
+def _dump_bytes(source: Path) -> int:
+    try:
+        with os.scandir(source / "corpus") as listing:
+            return sum(entry.stat().st_size for entry in listing if entry.is_file())
+    except OSError:  # no corpus folder: reading says so
+        return 0
+
+
 def _no_papers(source: Path, profiles: list[RawProfile]) -> Problem:
     found = "no papers in the dumps" if profiles else "no profile dumps"
     return Problem(
@@ -207,9 +239,7 @@ def build_steps(
     last = (previous.corpus, previous.model) if previous and previous.model else None
     watch = Stopwatch()
     with watch.stage("read"):
-        site = read_site(options.source, options.base_url, dumps, last, options.jobs)
-        if previous is None:
-            return_free_memory()  # what parsing freed: before the render workers are forked
+        site = _read(options, dumps, last, fresh=previous is None)
     # A model updated for new abstracts has the last one's ids, people, titles and order.
     updated = previous if previous is not None and site.new_abstracts is not None else None
     renderer = Renderer(theme.templates, site.config, site.pages)

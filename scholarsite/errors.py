@@ -36,6 +36,9 @@ class SourceError(ScholarsiteError):
         self.problem = Problem(file, line, message)
         super().__init__(str(self.problem))
 
+    def __reduce__(self) -> tuple[type[SourceError], tuple[str, int, str]]:
+        return (SourceError, (self.problem.file, self.problem.line, self.problem.message))
+
 
 class BuildFailed(ScholarsiteError):
     """The build stopped; ``problems`` lists every reason at once."""
@@ -46,7 +49,7 @@ class BuildFailed(ScholarsiteError):
         super().__init__(f"the build failed with {len(problems)} problem(s):\n{lines}")
 
     def __reduce__(self) -> tuple[type[BuildFailed], tuple[list[Problem]]]:
-        return (BuildFailed, (self.problems,))  # so a worker process can report it
+        return (BuildFailed, (self.problems,))  # so a child process can report it
 
 
 class UsageError(ScholarsiteError):

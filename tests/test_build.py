@@ -9,14 +9,17 @@ import posixpath
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from scholarsite import build
 from scholarsite.build import BuildOptions, BuildResult, build_site
 from scholarsite.errors import ScholarsiteError
+from scholarsite.workers import made_apart
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -278,3 +281,44 @@ def test_parallel_and_serial_builds_in_separate_processes_are_byte_identical(
     assert len(files) > 500
     for name in files:
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
+
+
+def _read_apart(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Make every build read its dumps in a child process; the list counts those reads."""
+    reads: list[int] = []
+
+    def counted(task: str, make: Callable[[], object]) -> object:
+        reads.append(1)
+        return made_apart(task, make)
+
+    monkeypatch.setattr(build, "READ_APART_BYTES", 0)
+    monkeypatch.setattr(build, "made_apart", counted)
+    return reads
+
+
+def test_a_site_read_in_a_child_process_is_the_same_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here = build_site(BuildOptions(ROOT / "site_src", tmp_path / "here")).output
+    reads = _read_apart(monkeypatch)
+    apart = build_site(BuildOptions(ROOT / "site_src", tmp_path / "apart")).output
+    assert reads == [1]
+    files = sorted(p.relative_to(here) for p in here.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(apart) for p in apart.rglob("*") if p.is_file())
+    assert all((here / f).read_bytes() == (apart / f).read_bytes() for f in files)
+
+
+def test_bad_input_read_in_a_child_process_fails_as_it_does_here(
+    site_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (site_copy / "curation.yaml").write_text("papers:\n  - arxiv: [1\n", encoding="utf-8")
+    with pytest.raises(ScholarsiteError) as here:
+        build_site(BuildOptions(site_copy, tmp_path / "here"))
+    reads = _read_apart(monkeypatch)
+    with pytest.raises(ScholarsiteError) as apart:
+        build_site(BuildOptions(site_copy, tmp_path / "apart"))
+    assert reads == [1]
+    assert type(apart.value) is type(here.value)
+    assert str(apart.value) == str(here.value)
+    assert "curation.yaml:2" in str(apart.value)
+    assert not (tmp_path / "apart").exists()
