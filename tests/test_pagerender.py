@@ -28,8 +28,9 @@ def shipped_job(staging: Path) -> RenderJob:
 
 
 # Run in a process of its own: workers are forked only from a process with no other threads,
-# which a test process cannot promise. Each span of pages reports the process it ran in, after
-# waiting (a while at most) until another process has rendered a span of the same half too.
+# which a test process cannot promise. Each span of pages leaves a file named by the process it
+# ran in, in a folder for its half, after waiting (a while at most) until another process has
+# rendered a span of the same half too.
 WHO_RENDERS = textwrap.dedent(
     """
     import json, os, sys, time
@@ -47,38 +48,35 @@ WHO_RENDERS = textwrap.dedent(
         waited = time.monotonic() + 30
         while len(list(seen.iterdir())) < 2 and time.monotonic() < waited:
             time.sleep(0.01)
-        return Rendered([f"{os.getpid()} {seen.name}"], [], {})
+        return Rendered([], [], {})
 
     pagerender._render_range = who_renders
     job = shipped_job(Path(sys.argv[2]))
     reported = []
     rendered = render_pages(job, 2, lambda done, total: reported.append((done, total)))
-    json.dump({"parent": os.getpid(), "lines": rendered.written, "reported": reported,
-               "pages": len(job.pages)}, sys.stdout)
+    json.dump({"parent": os.getpid(), "reported": reported, "pages": len(job.pages)}, sys.stdout)
     """
 )
 
 
-def test_each_half_of_the_site_gets_a_helper_of_its_own(tmp_path: Path) -> None:
-    """The parent renders pages too, beside one forked helper (given two jobs); the people's
-    pages get a helper forked afresh, so no helper carries the memory it grew rendering the
-    papers into the second half of the site."""
+def test_each_half_of_the_site_gets_helpers_of_its_own(tmp_path: Path) -> None:
+    """Given two jobs, two forked helpers render the papers' pages, the parent none (so that
+    helpers forked from it later find no holes to fill in its heap); the people's pages get a
+    helper forked afresh, beside the parent, so no helper carries the memory it grew rendering
+    the papers into the second half of the site."""
     staging, seen = tmp_path / "staging", tmp_path / "seen"
     done = subprocess.run(
         [sys.executable, "-c", WHO_RENDERS, str(Path(__file__).parent), str(staging), str(seen)],
         capture_output=True, text=True, timeout=120, check=True,
     )  # fmt: skip
     found = json.loads(done.stdout)
-    renderers: dict[str, set[int]] = {"papers": set(), "rest": set()}
-    for line in found["lines"]:
-        pid, half = line.split()
-        renderers[half].add(int(pid))
+    renderers = {
+        half: {int(f.name) for f in (seen / half).iterdir()} for half in ("papers", "rest")
+    }
     parent = found["parent"]
-    paper_helpers = renderers["papers"] - {parent}
-    other_helpers = renderers["rest"] - {parent}
-    assert parent in renderers["papers"] and parent in renderers["rest"]
-    assert len(paper_helpers) == 1 and len(other_helpers) == 1
-    assert paper_helpers.isdisjoint(other_helpers)
+    assert parent not in renderers["papers"] and len(renderers["papers"]) == 2
+    assert parent in renderers["rest"] and len(renderers["rest"] - {parent}) == 1
+    assert renderers["papers"].isdisjoint(renderers["rest"])
     reported = [tuple(pair) for pair in found["reported"]]
     assert reported[-1] == (found["pages"], found["pages"])  # both sets counted as one build
     assert [done for done, _ in reported] == sorted(done for done, _ in reported)
