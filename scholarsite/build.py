@@ -299,6 +299,7 @@ def build_steps(
                     previous, corpus, config, sitemap_urls, abstract_texts, writer, watch
                 )
             )
+            return_free_memory()  # what making the search index took: before rendering here
 
         job = RenderJob(renderer, views, behind, writer.staging)
         with watch.stage("pages"):

@@ -9,6 +9,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from scholarsite import pagerender
 from scholarsite.build import read_site
 from scholarsite.pagerender import RenderJob, page_context, render_pages
@@ -93,6 +95,20 @@ def test_the_search_index_waits_for_the_papers_texts(tmp_path: Path) -> None:
     assert all(seen.values())
     assert len(rendered.written) == sum(len(page.files) for page in job.pages)
     assert all((tmp_path / path).is_file() for path in rendered.written)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_texts_are_handed_over_once(tmp_path: Path, jobs: int) -> None:
+    """Texts taken by what is done meanwhile are not kept for the result as well (so they can
+    be freed once the search index is made); texts no one took come back in the result."""
+    job = shipped_job(tmp_path / "taken")
+    taken: list[dict[str, str]] = []
+    rendered = render_pages(job, jobs, meanwhile=lambda texts: taken.append(texts()))
+    papers = {page.key for page in job.pages if page.kind == "paper"}
+    assert taken[0].keys() == papers
+    assert rendered.texts == {}
+    kept = render_pages(shipped_job(tmp_path / "kept"), jobs)
+    assert kept.texts == taken[0]
 
 
 def test_spans_tile_the_pages_and_none_is_long() -> None:
