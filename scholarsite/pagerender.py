@@ -13,6 +13,8 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -142,13 +144,20 @@ class _Handover:
     """The papers' abstract texts, given to the first to take them: ``meanwhile`` (which makes
     the search index of them), or else the caller, in the result. Whoever takes them holds the
     only reference, so they can be freed as soon as that one is done with them, not only when
-    the whole site is."""
+    the whole site is. Those that helpers left in ``spool`` are read when taken."""
 
-    def __init__(self, rendered: Rendered) -> None:
-        self.texts = rendered.texts
+    def __init__(self, texts: Texts, spool: Path | None = None) -> None:
+        self.texts = texts
+        self.spool = spool
 
     def take(self) -> Texts:
         texts, self.texts = self.texts, {}
+        if self.spool is not None:
+            for path in sorted(self.spool.iterdir()):
+                with path.open("rb") as spooled:
+                    texts.update(pickle.load(spooled))
+                path.unlink()
+            self.spool = None
         return texts
 
 
@@ -171,7 +180,7 @@ def render_pages(
     try:
         if workers == 1:
             result = _in_process(total, progress)
-            texts = _Handover(result)
+            texts = _Handover(result.texts)
             result = result._replace(texts={})
             meanwhile(texts.take)
             result = result._replace(texts=texts.take())
@@ -203,17 +212,21 @@ def _in_workers(
     site, and those of the second set are at their smallest while the parent makes the search
     index. This process renders none of the papers' pages, so that when the second set is
     forked from it, it holds neither the caches nor the garbage of rendering them (at 100,000
-    papers the second half peaked at 1.44 GB instead of 1.60 GB)."""
+    papers the second half peaked at 1.44 GB instead of 1.60 GB), nor the abstracts' texts:
+    the helpers spool those to files, read once the second set is forked. The search index
+    reads them; had they been in the heap the second set shares, the pages holding them would
+    be copied, and the helper would keep its copy until it ends (1.41 GB against 1.49 GB)."""
     total = len(job.pages)
     split = _papers_end(job.pages)
     counted = _Progress(total, progress)
-    papers = _render_spans(workers, _chunks_in(0, split, workers), counted, None)
-    texts = _Handover(papers)
-    papers = papers._replace(texts={})
-    rest = _render_spans(
-        workers, _chunks_in(split, total, workers), counted, lambda: meanwhile(texts.take)
-    )
-    return Rendered.joined([papers._replace(texts=texts.take()), rest])
+    with tempfile.TemporaryDirectory(prefix="scholarsite-texts-") as folder:
+        spool = Path(folder)
+        papers = _render_spans(workers, _chunks_in(0, split, workers), counted, None, spool)
+        texts = _Handover(papers.texts, spool)
+        rest = _render_spans(
+            workers, _chunks_in(split, total, workers), counted, lambda: meanwhile(texts.take)
+        )
+        return Rendered.joined([papers._replace(texts=texts.take()), rest])
 
 
 def _render_spans(
@@ -221,18 +234,22 @@ def _render_spans(
     spans: list[tuple[int, int]],
     counted: _Progress,
     meanwhile: Callable[[], None] | None,
+    spool: Path | None = None,
 ) -> Rendered:
     """Render these spans of the job's pages in forked helpers, each taking the next span left
     until none is. Given ``meanwhile``, this process does it, then takes spans too, with one
     helper fewer: a page of memory that a helper reads becomes a copy of its own, while this
     process reads its own pages, so rendering here too keeps one copy of the model fewer than
-    rendering only in helpers would. Without, it only waits for the helpers."""
+    rendering only in helpers would. Without, it only waits for the helpers. Given ``spool``,
+    the helpers write the abstracts' texts they made to files there instead of sending them
+    back."""
     if not spans:
         if meanwhile:
             meanwhile()
         return Rendered([], [], {})
     context = multiprocessing.get_context("fork")
-    share = _Share(context.Value("i", 0, lock=True), context.Value("i", 0, lock=True), spans)
+    taken, pages = context.Value("i", 0, lock=True), context.Value("i", 0, lock=True)
+    share = _Share(taken, pages, spans, spool)
     helpers = max(1, min(workers, len(spans)) - (meanwhile is not None))
     global _SHARE
     _SHARE = share  # inherited by the helpers: shared counts cannot be pickled
@@ -258,12 +275,13 @@ def _render_spans(
 
 
 class _Share(NamedTuple):
-    """What the processes rendering a set of spans share: the next span to take, and the pages
-    rendered so far."""
+    """What the processes rendering a set of spans share: the next span to take, the pages
+    rendered so far, and where helpers leave the texts they made, if not in their results."""
 
     taken: Any  # multiprocessing.Value("i"): the index of the next span in ``spans``
     pages: Any  # multiprocessing.Value("i")
     spans: list[tuple[int, int]]
+    spool: Path | None
 
     def take(self) -> tuple[int, int] | None:
         with self.taken.get_lock():
@@ -280,8 +298,15 @@ _SHARE: _Share | None = None  # set in the parent just before forking helpers
 
 
 def _helper() -> list[tuple[tuple[int, int], Rendered]]:
-    assert _SHARE is not None, "helpers start only from _render_spans"
-    return _take_spans(_SHARE)
+    share = _SHARE
+    assert share is not None, "helpers start only from _render_spans"
+    done = _take_spans(share)
+    if share.spool is None:
+        return done
+    texts = {key: text for _, part in done for key, text in part.texts.items()}
+    with (share.spool / str(os.getpid())).open("wb") as spooled:
+        pickle.dump(texts, spooled, protocol=pickle.HIGHEST_PROTOCOL)
+    return [(span, part._replace(texts={})) for span, part in done]
 
 
 def _take_spans(share: _Share) -> list[tuple[tuple[int, int], Rendered]]:

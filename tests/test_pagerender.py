@@ -111,6 +111,52 @@ def test_the_texts_are_handed_over_once(tmp_path: Path, jobs: int) -> None:
     assert kept.texts == taken[0]
 
 
+# In a process of its own (for the same reason as above), with its own temporary folder.
+SPOOLED_TEXTS = textwrap.dedent(
+    """
+    import json, multiprocessing, sys, tempfile
+    from pathlib import Path
+    from scholarsite.pagerender import render_pages
+    sys.path.insert(0, sys.argv[1])
+    from test_pagerender import shipped_job
+
+    spool = Path(sys.argv[3])
+    seen = {}
+
+    def search_index(texts):
+        seen["helpers"] = len(multiprocessing.active_children())  # the second set, forked
+        seen["spooled"] = [len(list(f.iterdir())) for f in spool.iterdir()]
+        seen["texts"] = texts()
+
+    tempfile.tempdir = str(spool)
+    job = shipped_job(Path(sys.argv[2]))
+    rendered = render_pages(job, 2, meanwhile=search_index)
+    papers = sorted(page.key for page in job.pages if page.kind == "paper")
+    json.dump({"seen": seen, "left": rendered.texts, "papers": papers,
+               "after": [f.name for f in spool.iterdir()]}, sys.stdout)
+    """
+)
+
+
+def test_the_helpers_spool_the_texts_until_the_second_set_is_forked(tmp_path: Path) -> None:
+    """The helpers of the papers' pages write the texts to files, one per helper, read when the
+    search index asks for them, which is once the helpers of the other pages are forked: they
+    are never in a heap those share. The files are gone afterwards."""
+    spool = tmp_path / "tmp"
+    spool.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-c", SPOOLED_TEXTS, str(Path(__file__).parent), str(tmp_path / "out"),
+         str(spool)],
+        capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    found = json.loads(done.stdout)
+    seen = found["seen"]
+    assert seen["helpers"] == 1 and seen["spooled"] == [2]
+    assert sorted(seen["texts"]) == found["papers"]
+    assert all(seen["texts"].values())
+    assert found["left"] == {} and found["after"] == []
+
+
 def test_spans_tile_the_pages_and_none_is_long() -> None:
     """A process idles at the end of each half for at most one span's time; a small site still
     gets several spans per process."""
