@@ -137,14 +137,18 @@ def _read(
     last: tuple[Corpus, ModelSource] | None,
     fresh: bool,
 ) -> SiteInput:
-    """:func:`read_site` for a build; large dumps are read in a child process, so that the
-    model arrives packed together, without the garbage parsing and merging leave behind
-    (:func:`~scholarsite.workers.made_apart`): the render workers forked later copy less."""
+    """:func:`read_site` for a build (``fresh``: with no earlier build's state). For a fresh
+    build of large dumps, in a child process, so that the model arrives packed together,
+    without the garbage parsing and merging leave behind (:func:`~scholarsite.workers.made_apart`):
+    the render workers forked later copy less. A rebuild renders few pages, and reading apart
+    from a process that holds the last build's state made a one-dump rebuild of 100,000 papers
+    peak at 2.2 GiB instead of 1.8 GiB."""
 
     def read() -> SiteInput:
         return read_site(options.source, options.base_url, dumps, last, options.jobs)
 
-    if dumps is None and can_fork() and _dump_bytes(options.source) >= READ_APART_BYTES:
+    big = fresh and dumps is None and _dump_bytes(options.source) >= READ_APART_BYTES
+    if big and can_fork():
         return made_apart("reading the site", read)
     site = read()
     if fresh:

@@ -322,3 +322,16 @@ def test_bad_input_read_in_a_child_process_fails_as_it_does_here(
     assert str(apart.value) == str(here.value)
     assert "curation.yaml:2" in str(apart.value)
     assert not (tmp_path / "apart").exists()
+
+
+def test_a_rebuild_from_the_last_state_reads_in_this_process(
+    site_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = _read_apart(monkeypatch)
+    options = BuildOptions(site_copy, tmp_path / "out", cache=True)
+    build_site(options)
+    dump = sorted((site_copy / "corpus").iterdir())[0]
+    dump.write_bytes(dump.read_bytes() + b"\n")
+    rebuilt = build_site(options)
+    assert rebuilt.rendered < rebuilt.pages  # from the state, not from scratch
+    assert reads == [1]
