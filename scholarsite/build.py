@@ -142,7 +142,7 @@ def _read(
     without the garbage parsing and merging leave behind (:func:`~scholarsite.workers.made_apart`):
     the render workers forked later copy less. A rebuild renders few pages, and reading apart
     from a process that holds the last build's state made a one-dump rebuild of 100,000 papers
-    peak at 2.2 GiB instead of 1.8 GiB."""
+    peak at 2,216 MiB instead of 1,796 MiB."""
 
     def read() -> SiteInput:
         return read_site(options.source, options.base_url, dumps, last, options.jobs)

@@ -212,10 +212,10 @@ def _in_workers(
     site, and those of the second set are at their smallest while the parent makes the search
     index. This process renders none of the papers' pages, so that when the second set is
     forked from it, it holds neither the caches nor the garbage of rendering them (at 100,000
-    papers the second half peaked at 1.44 GB instead of 1.60 GB), nor the abstracts' texts:
+    papers the second half peaked at 1,440 MiB instead of 1,600 MiB), nor the abstracts' texts:
     the helpers spool those to files, read once the second set is forked. The search index
     reads them; had they been in the heap the second set shares, the pages holding them would
-    be copied, and the helper would keep its copy until it ends (1.41 GB against 1.49 GB)."""
+    be copied, and the helper would keep its copy until it ends (1,394 MiB against 1,493 MiB)."""
     total = len(job.pages)
     split = _papers_end(job.pages)
     counted = _Progress(total, progress)
