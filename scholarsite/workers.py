@@ -56,11 +56,10 @@ def made_apart(task: str, make: Callable[[], T]) -> T:
     try:
         with os.fdopen(read_end, "rb", buffering=PIPE_BUFFER) as data, collector_paused():
             made, value = pickle.load(data)
-    except EOFError:
+    except (EOFError, pickle.UnpicklingError):  # the pickle ends early: the child died
         _, status = os.waitpid(child, 0)
         raise ScholarsiteError(
-            f"the process {task} ended with no result ({_ending(status)}); if the system ran "
-            "out of memory, build with fewer --jobs"
+            f"the process {task} ended with no result ({_ending(status)})"
         ) from None
     except BaseException:
         os.kill(child, signal.SIGKILL)  # it may still be working, or blocked writing
@@ -85,7 +84,11 @@ def _send(make: Callable[[], object], write_end: int) -> None:
             pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
         sys.stdout.flush()
         sys.stderr.flush()
-    except BaseException:  # the parent was interrupted, or stopped reading
+    except (BrokenPipeError, KeyboardInterrupt):  # the parent stopped reading, or was interrupted
+        code = 1
+    except BaseException:  # the result could not be sent (it cannot be pickled): say why
+        traceback.print_exc()
+        sys.stderr.flush()
         code = 1
     finally:
         os._exit(code)
@@ -105,6 +108,8 @@ def _portable(error: BaseException) -> BaseException:
 
 
 def _ending(status: int) -> str:
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL:
+        return "killed: if the system ran out of memory, build with fewer --jobs"
     if os.WIFSIGNALED(status):
         return f"killed by signal {os.WTERMSIG(status)}"
     return f"exit status {os.waitstatus_to_exitcode(status)}"

@@ -43,13 +43,14 @@ print(json.dumps(outcome))
 
 def outcome(make: str) -> dict[str, Any]:
     """What ``made_apart`` gave or raised for the ``make`` defined by this code, in a process
-    of its own; ``children`` says whether it left a child unwaited for."""
+    of its own; ``children`` says whether it left a child unwaited for, ``stderr`` what the
+    processes wrote there."""
     code = OUTCOME % textwrap.dedent(make)
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     found: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
-    return found
+    return found | {"stderr": done.stderr}
 
 
 def test_the_result_arrives_whole_and_the_child_is_reaped() -> None:
@@ -98,13 +99,22 @@ def test_an_error_that_cannot_be_pickled_is_described() -> None:
 def test_a_child_that_dies_is_reported_with_what_ended_it() -> None:
     killed = outcome("def make():\n    os.kill(os.getpid(), signal.SIGKILL)")
     assert killed["error"]["type"] == "ScholarsiteError"
-    assert (
-        "process testing ended with no result (killed by signal 9)" in (killed["error"]["message"])
+    assert killed["error"]["message"] == (
+        "the process testing ended with no result (killed: if the system ran out of memory, "
+        "build with fewer --jobs)"
     )
-    assert "fewer --jobs" in killed["error"]["message"]
     assert killed["children"] == "none"
     ended = outcome("def make():\n    os._exit(3)")
-    assert "(exit status 3)" in ended["error"]["message"]
+    assert ended["error"]["message"] == "the process testing ended with no result (exit status 3)"
+
+
+def test_a_result_that_cannot_be_sent_is_reported_with_why() -> None:
+    """Pickling fails part way through the stream: the parent reports the child's end, and the
+    child has said why on standard error."""
+    found = outcome('def make():\n    return ["x" * 100_000, lambda: 1]')
+    assert found["error"]["message"].endswith("ended with no result (exit status 1)")
+    assert "Can't pickle" in found["stderr"]
+    assert found["children"] == "none"
 
 
 def test_output_buffered_before_the_fork_is_written_once() -> None:
