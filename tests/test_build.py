@@ -6,6 +6,7 @@ import functools
 import json
 import os
 import posixpath
+import re
 import shutil
 import subprocess
 import sys
@@ -353,3 +354,11 @@ def test_a_rebuild_from_the_last_state_reads_in_this_process(
     first, second = found["builds"]
     assert second < first  # from the state, not from scratch
     assert found["reads"] == ["reading the site"]  # the first build only
+
+
+def test_each_year_chip_is_named_as_its_heading(shipped_build: BuildResult) -> None:
+    page = (shipped_build.output / "papers" / "index.html").read_text(encoding="utf-8")
+    chips = dict(re.findall(r'<a href="#(y\d+|undated)">([^<]*?) <span', page))
+    headings = dict(re.findall(r'<h2 id="h-(y\d+|undated)">([^<]*?) <span', page))
+    assert chips["undated"] == "Year unknown"
+    assert chips == headings
