@@ -13,7 +13,7 @@ import functools
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
@@ -133,6 +133,24 @@ def reusable_fragments(old: SiteState, new: SiteState) -> dict[tuple[str, str, s
         if key[1] in new.tables.summaries
         and old.tables.summaries.get(key[1]) == new.tables.summaries[key[1]]
     }
+
+
+def rebased_products(old: SiteState, corpus: Corpus) -> dict[str, Product]:
+    """The last build's products, for comparing with this build's without holding the last
+    model: each is made from the papers and people first, and where those are equal to
+    ``corpus``'s, its inputs now hold ``corpus``'s instead (equal, so every comparison comes
+    out the same); where they differ, its inputs are None."""
+    model = (corpus.papers, corpus.people)
+    return {
+        name: replace(product, inputs=_rebased(product.inputs, model))
+        for name, product in old.products.items()
+    }
+
+
+def _rebased(inputs: object, model: tuple[object, ...]) -> object:
+    if isinstance(inputs, tuple) and inputs[: len(model)] == model:
+        return model + inputs[len(model) :]
+    return None  # a build's inputs are a tuple: equal to none
 
 
 def _listed(corpus: Corpus, pid: str) -> tuple[int, tuple[str, ...], str] | None:
