@@ -250,7 +250,8 @@ def build_steps(
     with watch.stage("read"):
         site = _read(options, dumps, last, fresh=previous is None)
     if previous is None and built is not None and code:  # loaded after reading (see _read)
-        previous = load_state(options.output, code, built)
+        with watch.stage("last state"):
+            previous = load_state(options.output, code, built)
     if previous is None or not (options.output / MARKER).is_file():
         check_output_target(options.output, options.source)  # an update touches only its own files
     # A model updated for new abstracts has the last one's ids, people, titles and order.

@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
+from scholarsite.gcpause import collector_paused
 from scholarsite.incremental import SiteState
 
 _FORMAT = "scholarsite-state 1"
@@ -51,8 +52,11 @@ def load_state(output: Path, code: str, inputs: str) -> SiteState | None:
             return None
         stream.seek(body)
         # The bytes this code pickled: the digest above is theirs (a later build replaces the
-        # file, it never writes into it, so this open file's bytes stay those digested).
-        state = pickle.load(stream)
+        # file, it never writes into it, so this open file's bytes stay those digested). They
+        # hold no reference cycles: at 100,000 papers the collector's rescans of the millions
+        # of objects made took 8 s of the load, 2 s without them.
+        with collector_paused():
+            state = pickle.load(stream)
     return state if isinstance(state, SiteState) else None
 
 
