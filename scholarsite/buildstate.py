@@ -53,8 +53,8 @@ def load_state(output: Path, code: str, inputs: str) -> SiteState | None:
         stream.seek(body)
         # The bytes this code pickled: the digest above is theirs (a later build replaces the
         # file, it never writes into it, so this open file's bytes stay those digested). They
-        # hold no reference cycles: at 100,000 papers the collector's rescans of the millions
-        # of objects made took 8 s of the load, 2 s without them.
+        # hold no reference cycles: at 100,000 papers the load took 8-10 s with the collector
+        # rescanning the millions of objects it makes, and takes 3 s without.
         with collector_paused():
             state = pickle.load(stream)
     return state if isinstance(state, SiteState) else None
